@@ -1,0 +1,60 @@
+// Package cmd assembles kubex's command tree.
+package cmd
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubex-cli/kubex/internal/cmd/apiresources"
+	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
+	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
+	"github.com/kubex-cli/kubex/internal/cmdutil"
+	"github.com/kubex-cli/kubex/internal/iostreams"
+)
+
+// NewRootCmd builds the `kubex` command with kubectl's global flags and every subcommand.
+func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "kubex",
+		Short:         "kubex controls the Kubernetes cluster manager, fast",
+		Long:          "kubex is a fast kubectl-like command-line tool for Kubernetes.",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// Without subcommand, show help as kubectl does.
+		Run: func(cmd *cobra.Command, _ []string) { cmd.Help() },
+	}
+	root.SetIn(f.IOStreams.In)
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return cmdutil.UsageErrorf(c, "%s", err)
+	})
+
+	pf := root.PersistentFlags()
+	f.Overrides.AddFlags(pf)
+	pf.IntVarP(&f.Verbosity, "v", "v", 0, "number for the log level verbosity")
+
+	root.AddCommand(
+		versioncmd.NewCmdVersion(f),
+		configcmd.NewCmdConfig(f, f.IOStreams),
+		apiresources.NewCmdAPIResources(f, f.IOStreams),
+		apiresources.NewCmdAPIVersions(f, f.IOStreams),
+	)
+	return root
+}
+
+// Main runs kubex with args and returns the process exit code. Ctrl-C cancels the command's context so
+// that requests stop and terminals are restored before exit.
+func Main(args []string) int {
+	streams := iostreams.System(os.Getenv)
+	f := cmdutil.New(streams, os.Getenv)
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return cmdutil.PrintError(streams.ErrOut, root.ExecuteContext(ctx))
+}

@@ -1,0 +1,110 @@
+// Package cmdutil holds what every command shares: the factory of lazily built dependencies and the
+// printing of errors.
+package cmdutil
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/internal/version"
+	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/discovery"
+	"github.com/kubex-cli/kubex/pkg/config"
+)
+
+// Factory builds the expensive dependencies of a command on first use, so that a command which never
+// talks to a server never reads credentials. Flags are bound to Overrides and Verbosity before any
+// method is called.
+type Factory struct {
+	IOStreams *iostreams.IOStreams
+	Overrides *config.Overrides
+	Verbosity int
+	Getenv    func(string) string
+
+	stack     lazy[*config.Stack]
+	resolved  lazy[*config.Resolved]
+	client    lazy[*client.Client]
+	discovery lazy[*discovery.Discovery]
+}
+
+// New returns a factory for the real process environment.
+func New(streams *iostreams.IOStreams, getenv func(string) string) *Factory {
+	return &Factory{IOStreams: streams, Overrides: &config.Overrides{}, Getenv: getenv}
+}
+
+// KubeconfigStack is every kubeconfig file and document that takes part, merged.
+func (f *Factory) KubeconfigStack() (*config.Stack, error) {
+	return f.stack.get(func() (*config.Stack, error) {
+		return f.loader().Load(f.Overrides)
+	})
+}
+
+// Resolved is the selected context with flag overrides applied.
+func (f *Factory) Resolved() (*config.Resolved, error) {
+	return f.resolved.get(func() (*config.Resolved, error) {
+		s, err := f.KubeconfigStack()
+		if err != nil {
+			return nil, err
+		}
+		return s.Resolve(f.Overrides)
+	})
+}
+
+// Client is the one HTTP client, built from Resolved.
+func (f *Factory) Client() (*client.Client, error) {
+	return f.client.get(func() (*client.Client, error) {
+		r, err := f.Resolved()
+		if err != nil {
+			return nil, err
+		}
+		return client.New(r, client.Options{
+			UserAgent:       version.UserAgent(),
+			Verbosity:       f.Verbosity,
+			DebugOut:        f.IOStreams.ErrOut,
+			Stdin:           f.IOStreams.In,
+			Stderr:          f.IOStreams.ErrOut,
+			StdinIsTerminal: f.IOStreams.IsStdinTTY(),
+		})
+	})
+}
+
+// Discovery answers what resources the server has, cached on disk as kubectl does.
+func (f *Factory) Discovery() (*discovery.Discovery, error) {
+	return f.discovery.get(func() (*discovery.Discovery, error) {
+		c, err := f.Client()
+		if err != nil {
+			return nil, err
+		}
+		return discovery.New(c, f.cacheDir()), nil
+	})
+}
+
+func (f *Factory) loader() *config.Loader {
+	return &config.Loader{Getenv: f.Getenv}
+}
+
+// cacheDir is $KUBECACHEDIR or ~/.kube/cache, shared with kubectl.
+func (f *Factory) cacheDir() string {
+	if d := f.Getenv("KUBECACHEDIR"); d != "" {
+		return d
+	}
+	home := f.Getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	return filepath.Join(home, ".kube", "cache")
+}
+
+// lazy memoizes one value and its error.
+type lazy[T any] struct {
+	once sync.Once
+	v    T
+	err  error
+}
+
+func (l *lazy[T]) get(build func() (T, error)) (T, error) {
+	l.once.Do(func() { l.v, l.err = build() })
+	return l.v, l.err
+}

@@ -1,0 +1,425 @@
+package client
+
+import (
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/kubex-cli/kubex/pkg/config"
+)
+
+const (
+	execInfoEnv = "KUBERNETES_EXEC_INFO"
+	// execClusterExtension is the cluster extension handed to a plugin as spec.cluster.config.
+	execClusterExtension = "client.authentication.k8s.io/exec"
+
+	// installHintHelp is client-go's text after "executable X not found", so users recognise it.
+	installHintHelp = `
+
+It looks like you are trying to use a client-go credential plugin that is not installed.
+
+To learn more about this feature, consult the documentation available at:
+      https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins`
+)
+
+// execCredential is client.authentication.k8s.io ExecCredential; v1 and v1beta1 share this shape.
+type execCredential struct {
+	APIVersion string                `json:"apiVersion"`
+	Kind       string                `json:"kind"`
+	Spec       execCredentialSpec    `json:"spec"`
+	Status     *execCredentialStatus `json:"status,omitempty"`
+}
+
+type execCredentialSpec struct {
+	Cluster     *execCluster `json:"cluster,omitempty"`
+	Interactive bool         `json:"interactive"`
+}
+
+type execCredentialStatus struct {
+	ExpirationTimestamp   *time.Time `json:"expirationTimestamp,omitempty"`
+	Token                 string     `json:"token,omitempty"`
+	ClientCertificateData string     `json:"clientCertificateData,omitempty"`
+	ClientKeyData         string     `json:"clientKeyData,omitempty"`
+}
+
+type execCluster struct {
+	Server                   string          `json:"server"`
+	TLSServerName            string          `json:"tls-server-name,omitempty"`
+	InsecureSkipTLSVerify    bool            `json:"insecure-skip-tls-verify,omitempty"`
+	CertificateAuthorityData []byte          `json:"certificate-authority-data,omitempty"`
+	ProxyURL                 string          `json:"proxy-url,omitempty"`
+	DisableCompression       bool            `json:"disable-compression,omitempty"`
+	Config                   json.RawMessage `json:"config,omitempty"`
+}
+
+// execCreds is what one plugin run produced.
+type execCreds struct {
+	token string
+	cert  *tls.Certificate // nil when the plugin returned only a token
+}
+
+// execAuthenticator runs a credential plugin and caches its answer until status.expirationTimestamp.
+type execAuthenticator struct {
+	command     string
+	args        []string
+	env         []string
+	apiVersion  string
+	installHint string
+	mode        string // Never, IfAvailable, Always
+	cluster     *execCluster
+
+	stdin                   io.Reader
+	stderr                  io.Writer
+	stdinIsTerminal         bool
+	stdinUnavailable        bool
+	stdinUnavailableMessage string
+	environ                 func() []string
+	now                     func() time.Time
+	secrets                 *secretSet
+	onCertRotate            func() // closes connections that carry the previous certificate
+
+	// mu also serialises plugin runs: an interactive plugin must prompt once, not once per request.
+	mu    sync.Mutex
+	creds *execCreds
+	exp   time.Time
+}
+
+func newExecAuthenticator(r *config.Resolved, opts Options, secrets *secretSet) (*execAuthenticator, error) {
+	ec := r.Exec
+	switch ec.APIVersion {
+	case "client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1":
+	default:
+		return nil, fmt.Errorf("exec plugin: invalid apiVersion %q", ec.APIVersion)
+	}
+	if ec.Command == "" {
+		return nil, fmt.Errorf("command must be specified for %s to use exec authentication plugin", userName(r))
+	}
+	mode := ec.InteractiveMode
+	if mode == "" {
+		if ec.APIVersion != "client.authentication.k8s.io/v1beta1" {
+			// v1 makes plugins declare whether they want stdin; v1beta1 defaulted to IfAvailable.
+			return nil, fmt.Errorf("interactiveMode must be specified for %s to use exec authentication plugin", userName(r))
+		}
+		mode = "IfAvailable"
+	}
+	switch mode {
+	case "Never", "IfAvailable", "Always":
+	default:
+		return nil, fmt.Errorf("invalid interactiveMode for %s: %q", userName(r), mode)
+	}
+	a := &execAuthenticator{
+		command:                 ec.Command,
+		args:                    ec.Args,
+		apiVersion:              ec.APIVersion,
+		installHint:             cleanANSI(ec.InstallHint),
+		mode:                    mode,
+		stdin:                   opts.Stdin,
+		stderr:                  opts.Stderr,
+		stdinIsTerminal:         opts.StdinIsTerminal && opts.Stdin != nil,
+		stdinUnavailable:        opts.StdinUnavailable,
+		stdinUnavailableMessage: opts.StdinUnavailableMessage,
+		environ:                 os.Environ,
+		now:                     time.Now,
+		secrets:                 secrets,
+	}
+	if a.stderr == nil {
+		a.stderr = os.Stderr
+	}
+	for _, e := range ec.Env {
+		a.env = append(a.env, e.Name+"="+e.Value)
+	}
+	if ec.ProvideClusterInfo {
+		c, err := execClusterInfo(r)
+		if err != nil {
+			return nil, err
+		}
+		a.cluster = c
+	}
+	return a, nil
+}
+
+// execClusterInfo is spec.cluster, built from the resolved (overridden) settings as client-go's
+// ConfigToExecCluster builds it from rest.Config; only the extension comes from the kubeconfig cluster.
+func execClusterInfo(r *config.Resolved) (*execCluster, error) {
+	ca := r.CertificateAuthorityData
+	if len(ca) == 0 && r.CertificateAuthority != "" {
+		b, err := os.ReadFile(r.CertificateAuthority)
+		if err != nil {
+			return nil, fmt.Errorf("failed to load CA bundle for execProvider: %v", err)
+		}
+		ca = b
+	}
+	c := &execCluster{
+		Server:                   r.Server,
+		TLSServerName:            r.TLSServerName,
+		InsecureSkipTLSVerify:    r.InsecureSkipTLSVerify,
+		CertificateAuthorityData: ca,
+		ProxyURL:                 r.ProxyURL,
+		DisableCompression:       r.DisableCompression,
+	}
+	if r.ExecCluster != nil {
+		for _, ext := range r.ExecCluster.Extensions {
+			if ext.Name != execClusterExtension {
+				continue
+			}
+			b, err := json.Marshal(ext.Extension)
+			if err != nil {
+				return nil, fmt.Errorf("encoding the %s cluster extension: %w", execClusterExtension, err)
+			}
+			c.Config = b
+		}
+	}
+	return c, nil
+}
+
+// get returns the cached credentials, running the plugin when there are none or they expired.
+func (a *execAuthenticator) get() (*execCreds, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.creds != nil && (a.exp.IsZero() || !a.now().After(a.exp)) {
+		return a.creds, nil
+	}
+	if err := a.runLocked(true); err != nil {
+		return nil, err
+	}
+	return a.creds, nil
+}
+
+// refresh re-runs the plugin after a 401, unless another request already replaced the creds that failed.
+func (a *execAuthenticator) refresh(failed *execCreds) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.creds != failed {
+		return nil
+	}
+	return a.runLocked(true)
+}
+
+// handshakeCert is tls.Config.GetClientCertificate's source. It does not close connections when the
+// certificate rotates, because the connection being handshaken would be among them.
+func (a *execAuthenticator) handshakeCert() (*tls.Certificate, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.creds == nil || (!a.exp.IsZero() && a.now().After(a.exp)) {
+		if err := a.runLocked(false); err != nil {
+			return nil, err
+		}
+	}
+	return a.creds.cert, nil
+}
+
+func (a *execAuthenticator) interactive() (bool, error) {
+	switch a.mode {
+	case "Never":
+		return false, nil
+	case "IfAvailable":
+		return a.stdinIsTerminal && !a.stdinUnavailable, nil
+	default: // Always
+		if !a.stdinIsTerminal {
+			return false, errors.New("standard input is not a terminal")
+		}
+		if a.stdinUnavailable {
+			suffix := ""
+			if a.stdinUnavailableMessage != "" {
+				suffix = ": " + a.stdinUnavailableMessage
+			}
+			return false, fmt.Errorf("standard input is unavailable%s", suffix)
+		}
+		return true, nil
+	}
+}
+
+// runLocked runs the plugin and stores what it returned. Its stdout is credentials: it never reaches an
+// error message or a log.
+func (a *execAuthenticator) runLocked(closeOnRotate bool) error {
+	interactive, err := a.interactive()
+	if err != nil {
+		return fmt.Errorf("exec plugin cannot support interactive mode: %w", err)
+	}
+	info, err := json.Marshal(execCredential{
+		APIVersion: a.apiVersion,
+		Kind:       "ExecCredential",
+		Spec:       execCredentialSpec{Cluster: a.cluster, Interactive: interactive},
+	})
+	if err != nil {
+		return fmt.Errorf("encode ExecCredentials: %v", err)
+	}
+
+	var stdout bytes.Buffer
+	cmd := exec.Command(a.command, a.args...)
+	cmd.Env = append(append(a.environ(), a.env...), execInfoEnv+"="+string(info))
+	cmd.Stdout = &stdout
+	cmd.Stderr = a.stderr
+	if interactive {
+		cmd.Stdin = a.stdin
+	}
+	if err := cmd.Run(); err != nil {
+		return a.runError(err)
+	}
+
+	var cred execCredential
+	if err := json.Unmarshal(stdout.Bytes(), &cred); err != nil {
+		// Only the decoder's complaint, never the output itself.
+		return fmt.Errorf("decoding stdout: %v", jsonErrorWithoutInput(err))
+	}
+	if cred.Kind != "ExecCredential" {
+		return errors.New("decoding stdout: the plugin did not return an ExecCredential")
+	}
+	if cred.APIVersion != a.apiVersion {
+		return fmt.Errorf("exec plugin is configured to use API version %s, plugin returned version %s", a.apiVersion, cred.APIVersion)
+	}
+	st := cred.Status
+	if st == nil {
+		return errors.New("exec plugin didn't return a status field")
+	}
+	if st.Token == "" && st.ClientCertificateData == "" && st.ClientKeyData == "" {
+		return errors.New("exec plugin didn't return a token or cert/key pair")
+	}
+	if (st.ClientCertificateData == "") != (st.ClientKeyData == "") {
+		return errors.New("exec plugin returned only certificate or key, not both")
+	}
+	creds := &execCreds{token: st.Token}
+	if st.ClientCertificateData != "" {
+		cert, err := tls.X509KeyPair([]byte(st.ClientCertificateData), []byte(st.ClientKeyData))
+		if err != nil {
+			return fmt.Errorf("failed parsing client key/certificate: %v", err)
+		}
+		if cert.Leaf, err = x509.ParseCertificate(cert.Certificate[0]); err != nil {
+			return fmt.Errorf("failed parsing client leaf certificate: %v", err)
+		}
+		creds.cert = &cert
+	}
+	a.secrets.add(st.Token)
+	a.secrets.add(st.ClientKeyData)
+
+	old := a.creds
+	a.creds = creds
+	a.exp = time.Time{}
+	if st.ExpirationTimestamp != nil {
+		a.exp = *st.ExpirationTimestamp
+	}
+	if closeOnRotate && old != nil && !sameCert(old.cert, creds.cert) && a.onCertRotate != nil {
+		a.onCertRotate()
+	}
+	return nil
+}
+
+// runError says what went wrong with the plugin binary in client-go's words.
+func (a *execAuthenticator) runError(err error) error {
+	var execErr *exec.Error
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &execErr), errors.Is(err, fs.ErrNotExist):
+		// exec.Error is a bare name not found in PATH; ErrNotExist is a path that does not exist.
+		var b strings.Builder
+		fmt.Fprintf(&b, "exec: executable %s not found", a.command)
+		b.WriteString(installHintHelp)
+		if a.installHint != "" {
+			fmt.Fprintf(&b, "\n\n%s", a.installHint)
+		}
+		return errors.New(b.String())
+	case errors.As(err, &exitErr):
+		return fmt.Errorf("exec: executable %s failed with exit code %d", a.command, exitErr.ExitCode())
+	default:
+		return fmt.Errorf("exec: %v", err)
+	}
+}
+
+func sameCert(a, b *tls.Certificate) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if len(a.Certificate) != len(b.Certificate) {
+		return false
+	}
+	for i := range a.Certificate {
+		if !bytes.Equal(a.Certificate[i], b.Certificate[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonErrorWithoutInput drops what a JSON error might quote of the input.
+func jsonErrorWithoutInput(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Errorf("invalid JSON at offset %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Errorf("field %q has the wrong type", typ.Field)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("unexpected end of JSON input")
+	}
+	return errors.New("invalid ExecCredential")
+}
+
+// cleanANSI shows control characters of an installHint as U+XXXX so a kubeconfig cannot drive the
+// terminal, as clientcmd does; tabs and newlines stay.
+func cleanANSI(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z) || (r >= '\t' && r <= '\r') {
+			b.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&b, "%U", r)
+	}
+	return b.String()
+}
+
+// execAuth puts the plugin's token on requests and gives the plugin one more chance after a 401.
+type execAuth struct {
+	a    *execAuthenticator
+	next http.RoundTripper
+}
+
+func (e *execAuth) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("Authorization") != "" {
+		return e.next.RoundTrip(req)
+	}
+	creds, err := e.a.get()
+	if err != nil {
+		return nil, fmt.Errorf("getting credentials: %w", err)
+	}
+	resp, err := e.send(req, creds)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	// The server no longer accepts what the plugin gave us (revoked or rotated early): run it again, and
+	// if that produced something new and the request can be replayed, send it once more.
+	if err := e.a.refresh(creds); err != nil || !replayable(req) {
+		return resp, nil
+	}
+	fresh, err := e.a.get()
+	if err != nil || fresh == creds {
+		return resp, nil
+	}
+	again, err := rewind(req)
+	if err != nil {
+		return resp, nil
+	}
+	drain(resp)
+	return e.send(again, fresh)
+}
+
+func (e *execAuth) send(req *http.Request, creds *execCreds) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	if creds.token != "" {
+		req.Header.Set("Authorization", "Bearer "+creds.token)
+	}
+	return e.next.RoundTrip(req)
+}

@@ -1,0 +1,298 @@
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"golang.org/x/net/proxy"
+
+	"github.com/kubex-cli/kubex/pkg/config"
+)
+
+// The timeouts client-go's transport uses (apimachinery's SetTransportDefaults and http.DefaultTransport).
+const (
+	dialTimeout         = 30 * time.Second
+	keepAlive           = 30 * time.Second
+	tlsHandshakeTimeout = 10 * time.Second
+	idleConnTimeout     = 90 * time.Second
+	maxIdleConnsPerHost = 25
+	// HTTP/2 health checks, so a silently dead connection is noticed instead of hanging a watch forever.
+	h2ReadIdleTimeout = 30 * time.Second
+	h2PingTimeout     = 15 * time.Second
+	// certReloadInterval bounds how often client certificate files are re-read (client-go: once a second).
+	certReloadInterval = time.Second
+)
+
+// transport is the bottom of the chain: two http.Transports sharing TLS, proxy and dialer. Upgrade requests
+// take the HTTP/1.1-only one because HTTP/2 has no Connection: Upgrade.
+type transport struct {
+	h2, h1 *http.Transport
+	conns  *connTracker
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if isUpgrade(req) {
+		return t.h1.RoundTrip(req)
+	}
+	return t.h2.RoundTrip(req)
+}
+
+// closeConnections drops every open connection, so the next request handshakes with the current certificate.
+func (t *transport) closeConnections() {
+	t.h2.CloseIdleConnections()
+	t.h1.CloseIdleConnections()
+	t.conns.closeAll()
+}
+
+// newTransport builds the transport. sendClientCert says whether the kubeconfig's client certificate is
+// the credential; execCert, when not nil, supplies the exec plugin's certificate during handshakes.
+func newTransport(r *config.Resolved, sendClientCert bool, execCert func() (*tls.Certificate, error)) (*transport, error) {
+	tc, err := tlsConfig(r, sendClientCert, execCert)
+	if err != nil {
+		return nil, err
+	}
+	conns := &connTracker{conns: map[*trackedConn]struct{}{}}
+	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: keepAlive}
+	dial := dialer.DialContext
+	proxyFunc, err := proxyFor(r)
+	if err != nil {
+		return nil, err
+	}
+	if u, _ := proxyFunc(nil); u != nil && (u.Scheme == "socks5" || u.Scheme == "socks5h") {
+		// net/http could speak SOCKS5 itself, but a dialer is also what upgraded connections need.
+		d, err := proxy.FromURL(u, dialer)
+		if err != nil {
+			return nil, fmt.Errorf("socks5 proxy %s: %w", u.Redacted(), err)
+		}
+		cd, ok := d.(proxy.ContextDialer)
+		if !ok {
+			return nil, fmt.Errorf("socks5 proxy %s: dialer does not support contexts", u.Redacted())
+		}
+		dial, proxyFunc = cd.DialContext, nil
+	}
+
+	base := func() *http.Transport {
+		t := &http.Transport{
+			DialContext:         conns.wrap(dial),
+			TLSClientConfig:     tc.Clone(),
+			TLSHandshakeTimeout: tlsHandshakeTimeout,
+			IdleConnTimeout:     idleConnTimeout,
+			MaxIdleConnsPerHost: maxIdleConnsPerHost,
+			// The compression layer asks for and decodes gzip; the transport must not do it a second time.
+			DisableCompression: true,
+		}
+		if proxyFunc != nil {
+			t.Proxy = func(req *http.Request) (*url.URL, error) { return proxyFunc(req.URL) }
+		}
+		return t
+	}
+	h2 := base()
+	if os.Getenv("DISABLE_HTTP2") == "" {
+		// A custom TLS config and dialer switch HTTP/2 off unless asked for explicitly.
+		h2.ForceAttemptHTTP2 = true
+		h2.HTTP2 = &http.HTTP2Config{SendPingTimeout: h2ReadIdleTimeout, PingTimeout: h2PingTimeout}
+	}
+	h1 := base()
+	h1.Protocols = new(http.Protocols)
+	h1.Protocols.SetHTTP1(true)
+	h1.TLSClientConfig.NextProtos = []string{"http/1.1"}
+	return &transport{h2: h2, h1: h1, conns: conns}, nil
+}
+
+// proxyFor returns the proxy for a request URL: the cluster's proxy-url for every request, else
+// HTTPS_PROXY/HTTP_PROXY/NO_PROXY by http.ProxyFromEnvironment (loopback is never proxied; NO_PROXY may
+// hold CIDRs, which is why client-go wraps it and we need not). Called with nil it answers for the explicit proxy only.
+func proxyFor(r *config.Resolved) (func(*url.URL) (*url.URL, error), error) {
+	if r.ProxyURL != "" {
+		u, err := url.Parse(r.ProxyURL)
+		if err != nil {
+			return nil, fmt.Errorf("could not parse: %v", r.ProxyURL)
+		}
+		switch u.Scheme {
+		case "http", "https", "socks5":
+		default:
+			return nil, fmt.Errorf("unsupported scheme %q, must be http, https, or socks5", u.Scheme)
+		}
+		return func(*url.URL) (*url.URL, error) { return u, nil }, nil
+	}
+	return func(u *url.URL) (*url.URL, error) {
+		if u == nil {
+			return nil, nil
+		}
+		return http.ProxyFromEnvironment(&http.Request{URL: u})
+	}, nil
+}
+
+// tlsConfig is the client TLS configuration, following client-go's TLSConfigFor.
+func tlsConfig(r *config.Resolved, sendClientCert bool, execCert func() (*tls.Certificate, error)) (*tls.Config, error) {
+	if hasCA(r) && r.InsecureSkipTLSVerify {
+		return nil, errors.New("specifying a root certificates file with the insecure flag is not allowed")
+	}
+	tc := &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		InsecureSkipVerify: r.InsecureSkipTLSVerify,
+		ServerName:         r.TLSServerName,
+	}
+	if hasCA(r) {
+		ca, err := dataOrFile(r.CertificateAuthorityData, r.CertificateAuthority)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(ca) {
+			return nil, fmt.Errorf("unable to load root certificates: %w", caParseError(ca))
+		}
+		tc.RootCAs = pool
+	}
+
+	var load func() (*tls.Certificate, error)
+	if sendClientCert {
+		if len(r.ClientCertificateData) == 0 && len(r.ClientKeyData) == 0 {
+			// Files only: re-read them (rate-limited) so rotated certificates are picked up.
+			l := &certFiles{cert: r.ClientCertificate, key: r.ClientKey, now: time.Now}
+			if _, err := l.get(); err != nil {
+				return nil, err
+			}
+			load = l.get
+		} else {
+			certPEM, err := dataOrFile(r.ClientCertificateData, r.ClientCertificate)
+			if err != nil {
+				return nil, err
+			}
+			keyPEM, err := dataOrFile(r.ClientKeyData, r.ClientKey)
+			if err != nil {
+				return nil, err
+			}
+			cert, err := tls.X509KeyPair(certPEM, keyPEM)
+			if err != nil {
+				return nil, err
+			}
+			load = func() (*tls.Certificate, error) { return &cert, nil }
+		}
+	} else if execCert != nil {
+		load = execCert
+	}
+	if load != nil {
+		tc.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			c, err := load()
+			if err != nil {
+				return nil, err
+			}
+			if c == nil {
+				// No certificate (a token-only plugin): send none rather than fail the handshake.
+				return &tls.Certificate{}, nil
+			}
+			return c, nil
+		}
+	}
+	return tc, nil
+}
+
+func dataOrFile(data []byte, file string) ([]byte, error) {
+	if len(data) > 0 {
+		return data, nil
+	}
+	if file == "" {
+		return nil, nil
+	}
+	return os.ReadFile(file)
+}
+
+// caParseError says why no certificate could be added to the pool.
+func caParseError(b []byte) error {
+	for len(b) > 0 {
+		var block *pem.Block
+		block, b = pem.Decode(b)
+		if block == nil {
+			return errors.New("unable to parse bytes as PEM block")
+		}
+		if block.Type != "CERTIFICATE" || len(block.Headers) != 0 {
+			continue
+		}
+		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+			return fmt.Errorf("failed to parse certificate: %w", err)
+		}
+	}
+	return errors.New("no valid certificate authority data seen")
+}
+
+// certFiles loads a client certificate and key from files, at most once per certReloadInterval.
+type certFiles struct {
+	cert, key string
+	now       func() time.Time
+
+	mu     sync.Mutex
+	loaded *tls.Certificate
+	err    error
+	at     time.Time
+}
+
+func (c *certFiles) get() (*tls.Certificate, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now := c.now(); c.at.IsZero() || now.Sub(c.at) > certReloadInterval {
+		cert, err := tls.LoadX509KeyPair(c.cert, c.key)
+		c.loaded, c.err, c.at = &cert, err, now
+	}
+	return c.loaded, c.err
+}
+
+// connTracker remembers open connections so that all of them can be closed when the client certificate
+// rotates; an idle-only close would leave a busy HTTP/2 connection on the old certificate indefinitely.
+type connTracker struct {
+	mu    sync.Mutex
+	conns map[*trackedConn]struct{}
+}
+
+type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+func (t *connTracker) wrap(dial dialFunc) dialFunc {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		tc := &trackedConn{Conn: c, t: t}
+		t.mu.Lock()
+		t.conns[tc] = struct{}{}
+		t.mu.Unlock()
+		return tc, nil
+	}
+}
+
+func (t *connTracker) closeAll() {
+	t.mu.Lock()
+	conns := make([]*trackedConn, 0, len(t.conns))
+	for c := range t.conns {
+		conns = append(conns, c)
+	}
+	t.mu.Unlock()
+	for _, c := range conns {
+		_ = c.Close()
+	}
+}
+
+type trackedConn struct {
+	net.Conn
+	t    *connTracker
+	once sync.Once
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() {
+		c.t.mu.Lock()
+		delete(c.t.conns, c)
+		c.t.mu.Unlock()
+	})
+	return c.Conn.Close()
+}

@@ -1,0 +1,195 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+// chunk is a stretch of a file's bytes: one YAML document with the "---" line that opens it, or the
+// comments before a file's first "---". Keeping the bytes lets a writer change one document and put the
+// others back exactly as they were.
+type chunk struct {
+	raw  []byte
+	line int // 1-based line of the chunk's first byte in the file
+	doc  int // 1-based document number; 0 for a preamble that is no document
+}
+
+// splitDocuments cuts data at lines that start a YAML document ("---" alone or followed by blanks or a
+// comment). Text before the first marker is a document only if it holds more than blanks and comments,
+// which is how YAML parsers count them.
+func splitDocuments(data []byte) []chunk {
+	var chunks []chunk
+	start, startLine, line := 0, 1, 1
+	for off := 0; off < len(data); {
+		end := bytes.IndexByte(data[off:], '\n')
+		next := len(data)
+		if end >= 0 {
+			next = off + end + 1
+		}
+		if off > start && isDocumentMarker(data[off:next]) {
+			chunks = append(chunks, chunk{raw: data[start:off], line: startLine})
+			start, startLine = off, line
+		}
+		off = next
+		line++
+	}
+	if start < len(data) || len(chunks) == 0 {
+		chunks = append(chunks, chunk{raw: data[start:], line: startLine})
+	}
+	n := 0
+	for i := range chunks {
+		if i == 0 && !isDocumentMarker(firstLine(chunks[0].raw)) && isBlankYAML(chunks[0].raw) {
+			continue // preamble: empty file, or only comments before the first "---"
+		}
+		n++
+		chunks[i].doc = n
+	}
+	return chunks
+}
+
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i+1]
+	}
+	return b
+}
+
+func isDocumentMarker(line []byte) bool {
+	if !bytes.HasPrefix(line, []byte("---")) {
+		return false
+	}
+	rest := line[3:]
+	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n'
+}
+
+// isBlankYAML reports whether b holds nothing but blank lines and comments.
+func isBlankYAML(b []byte) bool {
+	for _, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !strings.HasPrefix(l, "#") {
+			return false
+		}
+	}
+	return true
+}
+
+// parseDocument decodes one chunk. The chunk is parsed at its place in the file (preceded by as many empty
+// lines as come before it) so that YAML errors name the file's line, not the document's. nil, nil means an
+// empty document.
+func parseDocument(c chunk) (*Config, error) {
+	text := c.raw
+	if isDocumentMarker(firstLine(text)) {
+		// Blank the marker rather than cut it so that line numbers stay right; what follows it stays.
+		text = append([]byte("   "), text[3:]...)
+	}
+	padded := append(bytes.Repeat([]byte("\n"), c.line-1), text...)
+	j, err := yaml.YAMLToJSON(padded)
+	if err != nil {
+		return nil, err // "yaml: line N: ...", as kubectl reports it
+	}
+	if bytes.Equal(bytes.TrimSpace(j), []byte("null")) {
+		return nil, nil
+	}
+	var cfg Config
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.UseNumber() // extension payloads keep their numbers exactly
+	if err := dec.Decode(&cfg); err != nil {
+		return nil, asV1TypeError(err)
+	}
+	if err := checkKind(&cfg); err != nil {
+		return nil, err
+	}
+	if err := checkDuplicates(&cfg); err != nil {
+		return nil, err
+	}
+	defaultExec(&cfg)
+	return &cfg, nil
+}
+
+// asV1TypeError words a type mismatch with kubeconfig's v1 type names, as kubectl reports it
+// ("... of type []v1.NamedCluster"), instead of this package's.
+func asV1TypeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	msg := err.Error()
+	i := strings.LastIndex(msg, " of type ")
+	if i < 0 {
+		return err
+	}
+	t := strings.NewReplacer("config.NamedUser", "v1.NamedAuthInfo", "config.", "v1.").Replace(msg[i:])
+	return errors.New(msg[:i] + t)
+}
+
+// checkKind accepts what kubectl's decoder accepts: apiVersion v1 and kind Config, either may be left out.
+func checkKind(c *Config) error {
+	version, kind := c.APIVersion, c.Kind
+	if version == "" {
+		version = "v1"
+	}
+	if kind == "" {
+		kind = "Config"
+	}
+	if version != "v1" || kind != "Config" {
+		// kubectl's wording, scheme name included, so that scripts matching it keep working.
+		return fmt.Errorf("no kind %q is registered for version %q in scheme %q", kind, version, "pkg/runtime/scheme.go:110")
+	}
+	return nil
+}
+
+// checkDuplicates rejects a name listed twice in one document; kubectl does the same per file. Across
+// documents and files a repeated name is normal: the first one wins.
+func checkDuplicates(c *Config) error {
+	check := func(what string, names []string) error {
+		seen := make(map[string]bool, len(names))
+		for _, n := range names {
+			if seen[n] {
+				return fmt.Errorf("duplicate name %q in %s list", n, what)
+			}
+			seen[n] = true
+		}
+		return nil
+	}
+	var clusters, users, contexts, extensions []string
+	for _, n := range c.Clusters {
+		clusters = append(clusters, n.Name)
+	}
+	for _, n := range c.AuthInfos {
+		users = append(users, n.Name)
+	}
+	for _, n := range c.Contexts {
+		contexts = append(contexts, n.Name)
+	}
+	for _, n := range c.Extensions {
+		extensions = append(extensions, n.Name)
+	}
+	for _, e := range []error{
+		check("clusters", clusters), check("users", users), check("contexts", contexts), check("extensions", extensions),
+	} {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// defaultExec applies kubeconfig v1's only defaulting rule: plugins of the beta and alpha APIs that don't say
+// otherwise may use the terminal. kubectl shows and writes the defaulted value, so we do too.
+func defaultExec(c *Config) {
+	for i := range c.AuthInfos {
+		e := c.AuthInfos[i].User.Exec
+		if e == nil || e.InteractiveMode != "" {
+			continue
+		}
+		switch e.APIVersion {
+		case "client.authentication.k8s.io/v1beta1", "client.authentication.k8s.io/v1alpha1":
+			e.InteractiveMode = "IfAvailable"
+		}
+	}
+}
