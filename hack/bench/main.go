@@ -78,6 +78,7 @@ func run(ctx context.Context, kubex string, runs int) error {
 			}
 		}
 		var medians [2]sample
+		fmt.Fprintf(os.Stderr, "bench: %s\n", r.name)
 		samples := make([][]sample, len(tools))
 		// Alternate the tools run by run so that drift on the machine hits both alike.
 		for i := -1; i < runs; i++ {
@@ -100,9 +101,8 @@ func run(ctx context.Context, kubex string, runs int) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2fx\t%s\t%s\t%.2fx\n", r.name,
 			kx.wall.Round(100*time.Microsecond), kc.wall.Round(100*time.Microsecond), float64(kx.wall)/float64(kc.wall),
 			mib(kx.maxRSS), mib(kc.maxRSS), float64(kx.maxRSS)/float64(kc.maxRSS))
-		tw.Flush()
 	}
-	return nil
+	return tw.Flush()
 }
 
 func measure(ctx context.Context, bin string, args, env []string) (sample, error) {

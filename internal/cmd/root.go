@@ -11,6 +11,7 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmd/apiresources"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
+	"github.com/kubex-cli/kubex/internal/cmd/get"
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
@@ -30,9 +31,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 	root.SetIn(f.IOStreams.In)
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return cmdutil.UsageErrorf(c, "%s", err)
-	})
+	root.SetFlagErrorFunc(cmdutil.FlagError)
 
 	pf := root.PersistentFlags()
 	f.Overrides.AddFlags(pf)
@@ -40,6 +39,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 
 	root.AddCommand(
 		versioncmd.NewCmdVersion(f),
+		get.NewCmdGet(f),
 		configcmd.NewCmdConfig(f, f.IOStreams),
 		apiresources.NewCmdAPIResources(f, f.IOStreams),
 		apiresources.NewCmdAPIVersions(f, f.IOStreams),

@@ -25,18 +25,24 @@ func (e *ExitError) Error() string {
 
 func (e *ExitError) Unwrap() error { return e.Err }
 
-// usageError is a mistake on the command line; it is followed by a pointer to --help, as kubectl does.
+// usageError is a mistake on the command line; it is followed by a pointer to the help, worded as kubectl
+// words it for that kind of mistake.
 type usageError struct {
-	err     error
-	cmdPath string
+	err  error
+	hint string
 }
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
-// UsageErrorf reports a command-line mistake of cmd.
+// UsageErrorf reports a mistake in how cmd's flags or arguments were combined.
 func UsageErrorf(cmd *cobra.Command, format string, args ...any) error {
-	return &usageError{err: fmt.Errorf(format, args...), cmdPath: cmd.CommandPath()}
+	return &usageError{err: fmt.Errorf(format, args...), hint: fmt.Sprintf("See '%s -h' for help and examples", cmd.CommandPath())}
+}
+
+// FlagError reports a flag cobra could not parse.
+func FlagError(cmd *cobra.Command, err error) error {
+	return &usageError{err: err, hint: fmt.Sprintf("See '%s --help' for usage.", cmd.CommandPath())}
 }
 
 // userMessager is implemented by errors that know their own wording, such as API Status errors
@@ -63,7 +69,7 @@ func PrintError(w io.Writer, err error) int {
 	case errors.As(err, &um):
 		fmt.Fprintln(w, um.UserMessage())
 	case errors.As(err, &usage):
-		fmt.Fprintf(w, "error: %s\nSee '%s --help' for usage.\n", usage.err, usage.cmdPath)
+		fmt.Fprintf(w, "error: %s\n%s\n", usage.err, usage.hint)
 	default:
 		msg := err.Error()
 		if !strings.HasPrefix(msg, "error: ") {

@@ -60,7 +60,7 @@ func (f *Factory) Client() (*client.Client, error) {
 			return nil, err
 		}
 		return client.New(r, client.Options{
-			UserAgent:       version.UserAgent(),
+			Version:         version.Get().GitVersion,
 			Verbosity:       f.Verbosity,
 			DebugOut:        f.IOStreams.ErrOut,
 			Stdin:           f.IOStreams.In,

@@ -55,8 +55,3 @@ func Get() Info {
 	}
 	return info
 }
-
-// UserAgent is what kubex sends as User-Agent: kubex/VERSION (OS/ARCH).
-func UserAgent() string {
-	return "kubex/" + gitVersion + " (" + runtime.GOOS + "/" + runtime.GOARCH + ")"
-}

@@ -14,16 +14,16 @@ const maxRetries = 10
 // top to bottom, and the response travels back up:
 //
 //  1. connectionErrors  turns a failure to get any response into a *ConnectionError naming the server.
-//  2. urlAndHeaders     relative URLs get the server's scheme, host and path prefix; User-Agent, a default
-//     Accept and Content-Type; ?timeout= from --request-timeout.
-//  3. retry             429 and 5xx answers with Retry-After (any verb whose body can be replayed), and GETs
-//     cut by a reset connection; at most maxRetries times, stopping when the context ends.
-//  4. impersonation     Impersonate-User, -Uid, -Group (repeated), -Extra-<key>.
-//  5. authentication    exactly one of: bearer token / token file, basic auth, exec plugin (which re-runs
+//  2. authentication    exactly one of: bearer token / token file, basic auth, exec plugin (which re-runs
 //     once on 401 and resends). Client certificates are TLS, so they live in the transport.
+//  3. impersonation     Impersonate-User, -Uid, -Group (repeated), -Extra-<key>.
+//  4. urlAndHeaders     relative URLs get the server's scheme, host and path prefix; User-Agent, a default
+//     Accept and Content-Type; ?timeout= from --request-timeout. Idempotent, so a resent request passes again.
+//  5. retry             429 and 5xx answers with Retry-After (any verb whose body can be replayed), and GETs
+//     cut by a reset connection; at most maxRetries times, stopping when the context ends.
 //  6. debugLogger       -v6 and up. Below retry and authentication so that it prints every attempt with the
-//     headers really sent (masked); above compression so it shows bodies as the caller reads them, as
-//     kubectl does (Go's transport decompresses below kubectl's logging).
+//     URL and headers really sent (masked); above compression so it shows bodies as the caller reads them,
+//     as kubectl does.
 //  7. compression       asks for gzip and decodes it, unless the cluster says disable-compression.
 //  8. transport         TLS (CA, client certificate from kubeconfig or from the exec plugin, rotating),
 //     HTTP/2, proxy (proxy-url or the environment), dial/TLS/keep-alive timeouts; HTTP/1.1 for upgrades.
@@ -55,10 +55,6 @@ func chain(r *config.Resolved, opts Options) (http.RoundTripper, error) {
 	if opts.Verbosity >= 6 && opts.DebugOut != nil {
 		rt = newDebugLogger(rt, opts.Verbosity, opts.DebugOut, secrets)
 	}
-	rt = auth.wrap(rt)
-	if rt, err = impersonate(r, rt); err != nil {
-		return nil, err
-	}
 	rt = &retry{next: rt, maxRetries: maxRetries, resetWait: defaultResetWait}
 	rt = &urlAndHeaders{
 		next:      rt,
@@ -66,6 +62,10 @@ func chain(r *config.Resolved, opts Options) (http.RoundTripper, error) {
 		userAgent: userAgent(opts),
 		timeout:   r.RequestTimeout,
 	}
-	rt = &connectionErrors{next: rt}
+	if rt, err = impersonate(r, rt); err != nil {
+		return nil, err
+	}
+	rt = auth.wrap(rt)
+	rt = &connectionErrors{next: rt, server: server}
 	return rt, nil
 }

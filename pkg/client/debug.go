@@ -108,6 +108,10 @@ type loggedBody struct {
 	body  io.ReadCloser
 	d     *debugLogger
 	limit int
+
+	// mu guards the copy, not the Read: Close from another goroutine must still interrupt a blocked read
+	// (that is how a watch is stopped).
+	mu    sync.Mutex
 	buf   bytes.Buffer
 	total int
 	done  bool
@@ -116,12 +120,14 @@ type loggedBody struct {
 func (l *loggedBody) Read(p []byte) (int, error) {
 	n, err := l.body.Read(p)
 	if n > 0 {
+		l.mu.Lock()
 		keep := n
 		if l.limit >= 0 && l.buf.Len()+keep > l.limit {
 			keep = max(l.limit-l.buf.Len(), 0)
 		}
 		l.buf.Write(p[:keep])
 		l.total += n
+		l.mu.Unlock()
 	}
 	if err == io.EOF {
 		l.flush()
@@ -135,11 +141,15 @@ func (l *loggedBody) Close() error {
 }
 
 func (l *loggedBody) flush() {
+	l.mu.Lock()
 	if l.done {
+		l.mu.Unlock()
 		return
 	}
 	l.done = true
-	l.d.log("Response Body", "body", l.d.formatBody(l.buf.Bytes(), l.total))
+	body := l.d.formatBody(l.buf.Bytes(), l.total)
+	l.mu.Unlock()
+	l.d.log("Response Body", "body", body)
 }
 
 // formatBody shows b (the first bytes of a body of total bytes) as text, or as a hex dump when it holds

@@ -76,13 +76,23 @@ const maxUnstructuredText = 2048
 
 // ErrorFromResponse returns nil for a response below 400; otherwise it reads and closes the body and
 // returns a *StatusError: the server's Status when the body is one, else client-go's generic error for the
-// status code (newUnstructuredResponseError).
-func ErrorFromResponse(resp *http.Response) error {
+// status code (newUnstructuredResponseError), naming the resource of the request path as kubectl's
+// resource commands do: "the server could not find the requested resource (get pods x)".
+func ErrorFromResponse(resp *http.Response) error { return errorFromResponse(resp, true) }
+
+// ErrorFromRawResponse is ErrorFromResponse for requests that kubectl makes by path rather than by resource
+// (get --raw, and discovery): a generic message does not name a resource.
+func ErrorFromRawResponse(resp *http.Response) error { return errorFromResponse(resp, false) }
+
+func errorFromResponse(resp *http.Response, nameResource bool) error {
 	if resp.StatusCode < 400 {
 		return nil
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	var body []byte
+	if resp.Body != nil {
+		defer resp.Body.Close()
+		body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	}
 
 	var s status
 	if json.Unmarshal(body, &s) == nil && s.Kind == "Status" &&
@@ -104,7 +114,9 @@ func ErrorFromResponse(resp *http.Response) error {
 	method, resource, name := "", "", ""
 	if resp.Request != nil {
 		method = resp.Request.Method
-		resource, name = resourceOf(resp.Request.URL)
+		if nameResource {
+			resource, name = resourceOf(resp.Request.URL)
+		}
 	}
 	e := genericError(resp.StatusCode, method, resource, name, serverMessage)
 	if s, ok := retryAfter(resp); ok {
@@ -297,18 +309,20 @@ func (e *ConnectionError) Error() string {
 
 func (e *ConnectionError) Unwrap() error { return e.Err }
 
-// UserMessage is kubectl's line for a connection failure (cmdutil.StandardErrorMessage).
+// UserMessage is kubectl's line for a connection failure (cmdutil.StandardErrorMessage), except that it
+// always names the server: with several kubeconfig files in play, which server failed is the first question.
 func (e *ConnectionError) UserMessage() string {
 	if e.Cause == CauseRefused {
 		return fmt.Sprintf("The connection to the server %s was refused - did you specify the right host or port?", e.Server)
 	}
-	return fmt.Sprintf("Unable to connect to the server: %v", e.Err)
+	return fmt.Sprintf("Unable to connect to the server %s: %v", e.Server, e.Err)
 }
 
 // connectionErrors is the outermost layer: it names the server and the cause of a failed round trip, so
 // that users of Client.HTTP() get a *ConnectionError inside net/http's *url.Error too.
 type connectionErrors struct {
-	next http.RoundTripper
+	next   http.RoundTripper
+	server *url.URL
 }
 
 func (c *connectionErrors) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -318,7 +332,11 @@ func (c *connectionErrors) RoundTrip(req *http.Request) (*http.Response, error) 
 		if errors.As(err, &ce) {
 			return nil, err
 		}
-		return nil, &ConnectionError{Server: req.URL.Host, Cause: classify(err), Err: err}
+		host := req.URL.Host
+		if host == "" { // a relative URL, which the URL layer below sent to the server
+			host = c.server.Host
+		}
+		return nil, &ConnectionError{Server: host, Cause: classify(err), Err: err}
 	}
 	return resp, nil
 }

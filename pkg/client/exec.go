@@ -22,6 +22,8 @@ import (
 
 const (
 	execInfoEnv = "KUBERNETES_EXEC_INFO"
+	// execWaitDelay is how long a finished plugin's stdin/stdout copying may take before it is cut off.
+	execWaitDelay = time.Second
 	// execClusterExtension is the cluster extension handed to a plugin as spec.cluster.config.
 	execClusterExtension = "client.authentication.k8s.io/exec"
 
@@ -87,6 +89,7 @@ type execAuthenticator struct {
 	stdinUnavailableMessage string
 	environ                 func() []string
 	now                     func() time.Time
+	waitDelay               time.Duration
 	secrets                 *secretSet
 	onCertRotate            func() // closes connections that carry the previous certificate
 
@@ -132,6 +135,7 @@ func newExecAuthenticator(r *config.Resolved, opts Options, secrets *secretSet) 
 		stdinUnavailableMessage: opts.StdinUnavailableMessage,
 		environ:                 os.Environ,
 		now:                     time.Now,
+		waitDelay:               execWaitDelay,
 		secrets:                 secrets,
 	}
 	if a.stderr == nil {
@@ -191,7 +195,7 @@ func (a *execAuthenticator) get() (*execCreds, error) {
 	if a.creds != nil && (a.exp.IsZero() || !a.now().After(a.exp)) {
 		return a.creds, nil
 	}
-	if err := a.runLocked(true); err != nil {
+	if err := a.runLocked(); err != nil {
 		return nil, err
 	}
 	return a.creds, nil
@@ -204,16 +208,18 @@ func (a *execAuthenticator) refresh(failed *execCreds) error {
 	if a.creds != failed {
 		return nil
 	}
-	return a.runLocked(true)
+	return a.runLocked()
 }
 
-// handshakeCert is tls.Config.GetClientCertificate's source. It does not close connections when the
-// certificate rotates, because the connection being handshaken would be among them.
+// handshakeCert is tls.Config.GetClientCertificate's source. It runs the plugin only when nothing is cached:
+// execAuth refreshes expired credentials before each request dials, and a second run here would both
+// double the plugin runs for credentials that arrive already expired (clock skew) and rotate the
+// certificate under the very connection being handshaken.
 func (a *execAuthenticator) handshakeCert() (*tls.Certificate, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.creds == nil || (!a.exp.IsZero() && a.now().After(a.exp)) {
-		if err := a.runLocked(false); err != nil {
+	if a.creds == nil {
+		if err := a.runLocked(); err != nil {
 			return nil, err
 		}
 	}
@@ -243,7 +249,7 @@ func (a *execAuthenticator) interactive() (bool, error) {
 
 // runLocked runs the plugin and stores what it returned. Its stdout is credentials: it never reaches an
 // error message or a log.
-func (a *execAuthenticator) runLocked(closeOnRotate bool) error {
+func (a *execAuthenticator) runLocked() error {
 	interactive, err := a.interactive()
 	if err != nil {
 		return fmt.Errorf("exec plugin cannot support interactive mode: %w", err)
@@ -263,9 +269,16 @@ func (a *execAuthenticator) runLocked(closeOnRotate bool) error {
 	cmd.Stdout = &stdout
 	cmd.Stderr = a.stderr
 	if interactive {
-		cmd.Stdin = a.stdin
+		stdin, done, err := pluginStdin(a.stdin)
+		if err != nil {
+			return fmt.Errorf("exec: %v", err)
+		}
+		defer done()
+		cmd.Stdin = stdin
 	}
-	if err := cmd.Run(); err != nil {
+	// A plugin's background child may keep stdout open; do not wait for it forever.
+	cmd.WaitDelay = a.waitDelay
+	if err := cmd.Run(); err != nil && !errors.Is(err, exec.ErrWaitDelay) {
 		return a.runError(err)
 	}
 
@@ -310,10 +323,28 @@ func (a *execAuthenticator) runLocked(closeOnRotate bool) error {
 	if st.ExpirationTimestamp != nil {
 		a.exp = *st.ExpirationTimestamp
 	}
-	if closeOnRotate && old != nil && !sameCert(old.cert, creds.cert) && a.onCertRotate != nil {
+	if old != nil && !sameCert(old.cert, creds.cert) && a.onCertRotate != nil {
 		a.onCertRotate()
 	}
 	return nil
+}
+
+// pluginStdin hands the plugin a terminal's file directly. Any other reader is fed through a pipe by a
+// goroutine that is not waited for: os/exec would wait for its own copier until the reader ends, and a
+// wrapped terminal never ends.
+func pluginStdin(in io.Reader) (*os.File, func(), error) {
+	if f, ok := in.(*os.File); ok {
+		return f, func() {}, nil
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	go func() {
+		_, _ = io.Copy(pw, in)
+		pw.Close()
+	}()
+	return pr, func() { pr.Close(); pw.Close() }, nil
 }
 
 // runError says what went wrong with the plugin binary in client-go's words.

@@ -64,26 +64,27 @@ func newTransport(r *config.Resolved, sendClientCert bool, execCert func() (*tls
 	conns := &connTracker{conns: map[*trackedConn]struct{}{}}
 	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: keepAlive}
 	dial := dialer.DialContext
-	proxyFunc, err := proxyFor(r)
+	httpProxy, socks, err := proxyFor(r)
 	if err != nil {
 		return nil, err
 	}
-	if u, _ := proxyFunc(nil); u != nil && (u.Scheme == "socks5" || u.Scheme == "socks5h") {
+	if socks != nil {
 		// net/http could speak SOCKS5 itself, but a dialer is also what upgraded connections need.
-		d, err := proxy.FromURL(u, dialer)
+		d, err := proxy.FromURL(socks, dialer)
 		if err != nil {
-			return nil, fmt.Errorf("socks5 proxy %s: %w", u.Redacted(), err)
+			return nil, fmt.Errorf("socks5 proxy %s: %w", socks.Redacted(), err)
 		}
 		cd, ok := d.(proxy.ContextDialer)
 		if !ok {
-			return nil, fmt.Errorf("socks5 proxy %s: dialer does not support contexts", u.Redacted())
+			return nil, fmt.Errorf("socks5 proxy %s: dialer does not support contexts", socks.Redacted())
 		}
-		dial, proxyFunc = cd.DialContext, nil
+		dial = cd.DialContext
 	}
 
 	base := func() *http.Transport {
-		t := &http.Transport{
-			DialContext:         conns.wrap(dial),
+		return &http.Transport{
+			Proxy:               httpProxy,
+			DialContext:         dial,
 			TLSClientConfig:     tc.Clone(),
 			TLSHandshakeTimeout: tlsHandshakeTimeout,
 			IdleConnTimeout:     idleConnTimeout,
@@ -91,12 +92,11 @@ func newTransport(r *config.Resolved, sendClientCert bool, execCert func() (*tls
 			// The compression layer asks for and decodes gzip; the transport must not do it a second time.
 			DisableCompression: true,
 		}
-		if proxyFunc != nil {
-			t.Proxy = func(req *http.Request) (*url.URL, error) { return proxyFunc(req.URL) }
-		}
-		return t
 	}
 	h2 := base()
+	// Only API connections are cut when the client certificate rotates; an upgraded stream (an exec
+	// session) keeps the certificate it was opened with.
+	h2.DialContext = conns.wrap(dial)
 	if os.Getenv("DISABLE_HTTP2") == "" {
 		// A custom TLS config and dialer switch HTTP/2 off unless asked for explicitly.
 		h2.ForceAttemptHTTP2 = true
@@ -109,28 +109,24 @@ func newTransport(r *config.Resolved, sendClientCert bool, execCert func() (*tls
 	return &transport{h2: h2, h1: h1, conns: conns}, nil
 }
 
-// proxyFor returns the proxy for a request URL: the cluster's proxy-url for every request, else
-// HTTPS_PROXY/HTTP_PROXY/NO_PROXY by http.ProxyFromEnvironment (loopback is never proxied; NO_PROXY may
-// hold CIDRs, which is why client-go wraps it and we need not). Called with nil it answers for the explicit proxy only.
-func proxyFor(r *config.Resolved) (func(*url.URL) (*url.URL, error), error) {
-	if r.ProxyURL != "" {
-		u, err := url.Parse(r.ProxyURL)
-		if err != nil {
-			return nil, fmt.Errorf("could not parse: %v", r.ProxyURL)
-		}
-		switch u.Scheme {
-		case "http", "https", "socks5":
-		default:
-			return nil, fmt.Errorf("unsupported scheme %q, must be http, https, or socks5", u.Scheme)
-		}
-		return func(*url.URL) (*url.URL, error) { return u, nil }, nil
+// proxyFor picks the proxy: the cluster's proxy-url for every request (http and https proxies go to
+// net/http, a socks5 one is returned to become the dialer), else HTTPS_PROXY/HTTP_PROXY/NO_PROXY by
+// http.ProxyFromEnvironment (loopback is never proxied; NO_PROXY may hold CIDRs).
+func proxyFor(r *config.Resolved) (httpProxy func(*http.Request) (*url.URL, error), socks *url.URL, err error) {
+	if r.ProxyURL == "" {
+		return http.ProxyFromEnvironment, nil, nil
 	}
-	return func(u *url.URL) (*url.URL, error) {
-		if u == nil {
-			return nil, nil
-		}
-		return http.ProxyFromEnvironment(&http.Request{URL: u})
-	}, nil
+	u, err := url.Parse(r.ProxyURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("could not parse: %v", r.ProxyURL)
+	}
+	switch u.Scheme {
+	case "http", "https":
+		return http.ProxyURL(u), nil, nil
+	case "socks5":
+		return nil, u, nil
+	}
+	return nil, nil, fmt.Errorf("unsupported scheme %q, must be http, https, or socks5", u.Scheme)
 }
 
 // tlsConfig is the client TLS configuration, following client-go's TLSConfigFor.

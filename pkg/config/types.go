@@ -119,7 +119,9 @@ type Resolved struct {
 	// NamespaceExplicit is true when the namespace came from -n rather than from a default.
 	NamespaceExplicit bool
 
-	Server                   string // https://host:port[/prefix]
+	// Server is https://host:port[/prefix], or an http:// URL (also what a server without scheme becomes,
+	// as in kubectl), in which case, like kubectl, no credentials or TLS settings are filled in.
+	Server                   string
 	TLSServerName            string
 	InsecureSkipTLSVerify    bool
 	CertificateAuthority     string // absolute path
@@ -131,11 +133,13 @@ type Resolved struct {
 	ClientCertificateData []byte
 	ClientKey             string // absolute path
 	ClientKeyData         []byte
-	Token                 string
-	TokenFile             string // absolute path; re-read so rotated tokens keep working
-	Username              string
-	Password              string
-	Exec                  *ExecConfig // Command made absolute when it holds a path separator
+	// Token and TokenFile may both be set (a kubeconfig user with both): as in kubectl, the file is re-read
+	// per request and wins, Token is used only while the file can't be read.
+	Token     string
+	TokenFile string // absolute path; re-read so rotated tokens keep working
+	Username  string
+	Password  string
+	Exec      *ExecConfig // Command made absolute when it holds a path separator
 	// ExecCluster is the cluster handed to an exec plugin that asks for provideClusterInfo.
 	ExecCluster *Cluster
 

@@ -3,6 +3,7 @@ package version
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -39,7 +40,7 @@ func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
 		Short: "Print the client and server version information",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(cmd); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
 			return o.Run(cmd)
@@ -51,9 +52,9 @@ func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
 }
 
 // Validate rejects output formats other than yaml and json.
-func (o *Options) Validate(cmd *cobra.Command) error {
+func (o *Options) Validate() error {
 	if o.Output != "" && o.Output != "yaml" && o.Output != "json" {
-		return cmdutil.UsageErrorf(cmd, "--output must be 'yaml' or 'json'")
+		return errors.New("--output must be 'yaml' or 'json'")
 	}
 	return nil
 }

@@ -28,8 +28,8 @@ type Group struct {
 	PreferredVersion string
 }
 
-// Resource is one resource type of one served group version. The JSON tags name the fields in kubex's
-// own cache file.
+// Resource is one resource type of one served group version. Its slices are shared with the loaded
+// discovery state: treat them as read-only. The JSON tags name the fields in kubex's own cache file.
 type Resource struct {
 	Group        string        `json:"group,omitempty"`
 	Version      string        `json:"version"`
