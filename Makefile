@@ -2,7 +2,7 @@
 
 GO       ?= go
 BIN      := bin/kubex
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.0.0-dev)
+VERSION  ?= $(shell git describe --tags --match 'v*' --dirty 2>/dev/null || echo v0.1.0-dev)
 COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null)
 PKG      := github.com/kubex-cli/kubex/internal/version
 LDFLAGS  := -s -w -X $(PKG).gitVersion=$(VERSION) -X $(PKG).gitCommit=$(COMMIT) \

@@ -37,5 +37,22 @@ step api-versions
 step api-resources --api-group=apps -o wide
 step api-resources --namespaced=false
 step -v 6 version
+
+# Beyond kubectl: every YAML document of a kubeconfig file takes part in the merge.
+multidoc=$(mktemp "${TMPDIR:-/tmp}/kubex-demo-XXXXXX.yaml")
+trap 'rm -f "$multidoc"' EXIT
+{
+	"$kubex" config view --raw --flatten --minify
+	echo '---'
+	cat <<YAML
+apiVersion: v1
+kind: Config
+contexts:
+- name: backend
+  context: {cluster: kubex-test, user: kubex-test, namespace: demo-backend}
+YAML
+} >"$multidoc"
+printf '\n\033[1m$ KUBECONFIG=%s kubex config get-contexts   # a two-document file\033[0m\n' "$multidoc"
+KUBECONFIG=$multidoc "$kubex" config get-contexts
 step config set-context --current --namespace=default
 printf '\nThe cluster keeps running: `make cluster-down` stops it. Try: export KUBECONFIG=%s\n' "$KUBECONFIG"

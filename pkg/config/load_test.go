@@ -236,6 +236,7 @@ func TestSplitDocuments(t *testing.T) {
 		{name: "one document", in: "a: 1\nb: 2\n", wantDocs: []int{1}, wantLines: []int{1}},
 		{name: "leading marker", in: "---\na: 1\n", wantDocs: []int{1}, wantLines: []int{1}},
 		{name: "comment before the first marker is no document", in: "# c\n\n---\na: 1\n---\nb: 2\n", wantDocs: []int{0, 1, 2}, wantLines: []int{1, 3, 5}},
+		{name: "a directive before the first marker is no document", in: "%YAML 1.1\n# c\n---\na: 1\n", wantDocs: []int{0, 1}, wantLines: []int{1, 3}},
 		{name: "content before the first marker is a document", in: "a: 1\n--- # two\nb: 2\n", wantDocs: []int{1, 2}, wantLines: []int{1, 2}},
 		{name: "empty documents count", in: "a: 1\n---\n---\nb: 2", wantDocs: []int{1, 2, 3}, wantLines: []int{1, 2, 3}},
 		{name: "CRLF line ends", in: "a: 1\r\n---\r\nb: 2\r\n", wantDocs: []int{1, 2}, wantLines: []int{1, 2}},

@@ -43,8 +43,10 @@ func splitDocuments(data []byte) []chunk {
 	}
 	n := 0
 	for i := range chunks {
-		if i == 0 && !isDocumentMarker(firstLine(chunks[0].raw)) && isBlankYAML(chunks[0].raw) {
-			continue // preamble: empty file, or only comments before the first "---"
+		// Preamble: an empty file, or only comments and directives (%YAML, %TAG: YAML allows them before a
+		// "---", and kubectl reads such files) before the first "---".
+		if i == 0 && !isDocumentMarker(firstLine(chunks[0].raw)) && isBlankYAML(chunks[0].raw, len(chunks) > 1) {
+			continue
 		}
 		n++
 		chunks[i].doc = n
@@ -67,9 +69,13 @@ func isDocumentMarker(line []byte) bool {
 	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n'
 }
 
-// isBlankYAML reports whether b holds nothing but blank lines and comments.
-func isBlankYAML(b []byte) bool {
+// isBlankYAML reports whether b holds nothing but blank lines and comments, and directive lines (a "%" in
+// column 1) if directives.
+func isBlankYAML(b []byte, directives bool) bool {
 	for _, l := range strings.Split(string(b), "\n") {
+		if directives && strings.HasPrefix(l, "%") {
+			continue
+		}
 		l = strings.TrimSpace(l)
 		if l != "" && !strings.HasPrefix(l, "#") {
 			return false

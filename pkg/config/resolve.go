@@ -52,6 +52,18 @@ func (s *Stack) Resolve(o *Overrides) (*Resolved, error) {
 	if sel.clusterMissing {
 		return nil, fmt.Errorf("cluster %q does not exist", sel.clusterName)
 	}
+	// kubectl would quietly fall back to localhost:8080 here; naming the dangling reference and the file that
+	// holds it says what to fix.
+	if sel.contextFound && sel.clusterName != "" && !sel.clusterFound && sel.cluster.Server == "" {
+		where := ""
+		if at, ok := s.Origin(KindContext, sel.contextName); ok {
+			where = fmt.Sprintf(" in %q", at.File)
+			if at.Doc > 1 {
+				where += fmt.Sprintf(" (document %d)", at.Doc)
+			}
+		}
+		return nil, fmt.Errorf("context %q%s refers to cluster %q, which no kubeconfig file defines", sel.contextName, where, sel.clusterName)
+	}
 	if err := s.confirmUsable(sel); err != nil {
 		return nil, err
 	}
