@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,6 +48,8 @@ type Proxy struct {
 
 	opts Options
 
+	up, down atomic.Int64 // bytes tunnels carried: see Carried
+
 	mu      sync.Mutex
 	targets []string
 	conns   map[net.Conn]struct{}
@@ -63,6 +66,25 @@ func (p *Proxy) Targets() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.targets...)
+}
+
+// Carried returns how many bytes the tunnels (CONNECT and SOCKS5; TLS records included, the proxy's own
+// handshakes not) have carried so far: up from clients to targets, down from targets to clients. Requests
+// forwarded by absolute URI are not counted. A byte is counted when the proxy reads it, before passing it
+// on, so whatever a client has received is already in the count: a test may read it as soon as its client
+// is done, without waiting for the tunnel to close.
+func (p *Proxy) Carried() (up, down int64) { return p.up.Load(), p.down.Load() }
+
+// counter adds the bytes read through it to n.
+type counter struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c counter) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n.Add(int64(n))
+	return n, err
 }
 
 // Close stops the proxy and cuts every open tunnel.
@@ -254,11 +276,11 @@ func (p *Proxy) pipe(client net.Conn, buffered *bufio.Reader, target net.Conn) {
 			if buffered != nil {
 				src = io.MultiReader(io.LimitReader(buffered, int64(buffered.Buffered())), client)
 			}
-			_, _ = io.Copy(target, src)
+			_, _ = io.Copy(target, counter{src, &p.up})
 			done <- struct{}{}
 		}()
 		go func() {
-			_, _ = io.Copy(client, target)
+			_, _ = io.Copy(client, counter{target, &p.down})
 			done <- struct{}{}
 		}()
 		<-done

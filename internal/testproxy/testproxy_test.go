@@ -175,3 +175,75 @@ func TestCloseCutsTunnels(t *testing.T) {
 		t.Error("tunnel still open after Close")
 	}
 }
+
+func TestCarried(t *testing.T) {
+	const upSize, downSize = 50_000, 200_000
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		if n != upSize {
+			http.Error(w, "short upload", http.StatusBadRequest)
+			return
+		}
+		w.Write([]byte(strings.Repeat("x", downSize)))
+	})
+	tlsTarget := httptest.NewTLSServer(h)
+	defer tlsTarget.Close()
+	plainTarget := httptest.NewServer(h)
+	defer plainTarget.Close()
+
+	for _, tc := range []struct {
+		name    string
+		start   func(Options) (*Proxy, error)
+		target  *httptest.Server
+		counted bool
+	}{
+		{name: "http CONNECT", start: NewHTTP, target: tlsTarget, counted: true},
+		{name: "socks5", start: NewSOCKS5, target: tlsTarget, counted: true},
+		{name: "http forward", start: NewHTTP, target: plainTarget},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := tc.start(Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			pool := x509.NewCertPool()
+			pool.AddCert(tlsTarget.Certificate())
+			tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+			if p.URL.Scheme == "socks5" {
+				d, err := proxy.FromURL(p.URL, proxy.Direct)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tr.DialContext = d.(proxy.ContextDialer).DialContext
+			} else {
+				tr.Proxy = http.ProxyURL(p.URL)
+			}
+			defer tr.CloseIdleConnections()
+			resp, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Post(tc.target.URL, "text/plain", strings.NewReader(strings.Repeat("y", upSize)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, _ := io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || n != downSize {
+				t.Fatalf("%s, %d bytes", resp.Status, n)
+			}
+			// Read at once, tunnel still open: what the client has received is already counted.
+			up, down := p.Carried()
+			if !tc.counted {
+				if up != 0 || down != 0 {
+					t.Errorf("Carried() = %d, %d; want 0, 0 for forwarded requests", up, down)
+				}
+				return
+			}
+			// The bodies plus TLS and HTTP overhead, which is a few kilobytes at most.
+			if up < upSize || up > upSize+10_000 {
+				t.Errorf("up = %d, want %d plus a little", up, upSize)
+			}
+			if down < downSize || down > downSize+10_000 {
+				t.Errorf("down = %d, want %d plus a little", down, downSize)
+			}
+		})
+	}
+}

@@ -68,7 +68,8 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	if err := client.ErrorFromResponse(resp); err != nil {
+	// As kubectl's --raw: the error names no resource, since the path may not be one.
+	if err := client.ErrorFromRawResponse(resp); err != nil {
 		return err
 	}
 	defer resp.Body.Close()

@@ -110,7 +110,7 @@ func (o *Options) serverVersion(cmd *cobra.Command) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := client.ErrorFromResponse(resp); err != nil {
+	if err := client.ErrorFromRawResponse(resp); err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
