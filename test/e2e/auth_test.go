@@ -17,6 +17,18 @@ const podsPath = "/api/v1/namespaces/default/pods"
 // spaces), next to any files the test put in dir, and returns the KUBECONFIG=... entry.
 func userKubeconfig(t *testing.T, dir, userYAML string) string {
 	t.Helper()
+	return testKubeconfig(t, dir, cluster().Server, nil, userYAML)
+}
+
+// testKubeconfig writes dir/kubeconfig with one context for server (trusting the cluster's CA): clusterLines
+// are added to the cluster block, userYAML (indented four spaces) is the user block. It returns the
+// KUBECONFIG=... entry.
+func testKubeconfig(t *testing.T, dir, server string, clusterLines []string, userYAML string) string {
+	t.Helper()
+	var extra strings.Builder
+	for _, l := range clusterLines {
+		fmt.Fprintf(&extra, "    %s\n", l)
+	}
 	path := filepath.Join(dir, "kubeconfig")
 	kc := fmt.Sprintf(`apiVersion: v1
 kind: Config
@@ -25,7 +37,7 @@ clusters:
   cluster:
     server: %s
     certificate-authority: %s
-users:
+%susers:
 - name: u
   user:
 %s
@@ -33,7 +45,7 @@ contexts:
 - name: test
   context: {cluster: test, user: u}
 current-context: test
-`, cluster().Server, cluster().CAFile, userYAML)
+`, server, cluster().CAFile, extra.String(), userYAML)
 	if err := os.WriteFile(path, []byte(kc), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -76,31 +76,31 @@ func resolveMadeUp(ctx context.Context, network, addr string) (net.Conn, error) 
 // cluster block (e.g. "proxy-url: http://..."), and returns the KUBECONFIG=... entry.
 func adminKubeconfig(t *testing.T, server string, clusterLines ...string) string {
 	t.Helper()
-	var extra strings.Builder
-	for _, l := range clusterLines {
-		fmt.Fprintf(&extra, "    %s\n", l)
+	return testKubeconfig(t, t.TempDir(), server, clusterLines, "    token: "+cluster().AdminToken)
+}
+
+// testProxyCredentials checks a proxy that demands a user name and password: the right ones work and never
+// show at -v 10; wrong ones give one line ending in wantRefusal, without the password.
+func testProxyCredentials(t *testing.T, start func(testproxy.Options) (*testproxy.Proxy, error), wantRefusal string) {
+	t.Helper()
+	const password, wrong = "proxy-pass-8d1f", "wrong-pass-5e2a"
+	p := startProxy(t, start, testproxy.Options{Username: "kubex", Password: password})
+	env := append(proxyEnv("", ""), adminKubeconfig(t, cluster().Server, "proxy-url: "+p.URL.String()))
+	r := runKubex(t, env, "-v", "10", "get", "--raw", podsPath)
+	wantPods(t, "proxy with credentials", r)
+	wantTargets(t, p, apiHostPort(t))
+	if strings.Contains(r.Stderr, password) {
+		t.Errorf("-v 10 shows the proxy password: %s", r)
 	}
-	path := filepath.Join(t.TempDir(), "kubeconfig")
-	kc := fmt.Sprintf(`apiVersion: v1
-kind: Config
-clusters:
-- name: test
-  cluster:
-    server: %s
-    certificate-authority: %s
-%susers:
-- name: u
-  user:
-    token: %s
-contexts:
-- name: test
-  context: {cluster: test, user: u}
-current-context: test
-`, server, cluster().CAFile, extra.String(), cluster().AdminToken)
-	if err := os.WriteFile(path, []byte(kc), 0o600); err != nil {
-		t.Fatal(err)
+
+	bad := *p.URL
+	bad.User = url.UserPassword("kubex", wrong)
+	env = append(proxyEnv("", ""), adminKubeconfig(t, cluster().Server, "proxy-url: "+bad.String()))
+	r = runKubex(t, env, "get", "--raw", podsPath)
+	wantOneLineError(t, "wrong proxy credentials", r, apiHostPort(t), wantRefusal)
+	if strings.Contains(r.Stderr, wrong) {
+		t.Errorf("the error shows the proxy password: %s", r)
 	}
-	return "KUBECONFIG=" + path
 }
 
 // proxyEnv sets the proxy variables in both spellings, so that whatever the machine running the tests has
@@ -174,24 +174,7 @@ func TestProxyHTTP(t *testing.T) {
 
 	t.Run("credentials", func(t *testing.T) {
 		t.Parallel()
-		const password = "proxy-pass-8d1f"
-		p := startProxy(t, testproxy.NewHTTP, testproxy.Options{Username: "kubex", Password: password})
-		env := append(proxyEnv("", ""), adminKubeconfig(t, c.Server, "proxy-url: "+p.URL.String()))
-		r := runKubex(t, env, "-v", "10", "get", "--raw", podsPath)
-		wantPods(t, "proxy with credentials", r)
-		wantTargets(t, p, apiHostPort(t))
-		if strings.Contains(r.Stderr, password) {
-			t.Errorf("-v 10 shows the proxy password: %s", r)
-		}
-
-		bad := *p.URL
-		bad.User = url.UserPassword("kubex", "wrong-pass-8d1f")
-		env = append(proxyEnv("", ""), adminKubeconfig(t, c.Server, "proxy-url: "+bad.String()))
-		r = runKubex(t, env, "get", "--raw", podsPath)
-		wantOneLineError(t, "wrong proxy credentials", r, apiHostPort(t), "Proxy Authentication Required")
-		if strings.Contains(r.Stderr, "wrong-pass-8d1f") {
-			t.Errorf("the error shows the proxy password: %s", r)
-		}
+		testProxyCredentials(t, testproxy.NewHTTP, "Proxy Authentication Required")
 	})
 
 	t.Run("environment", func(t *testing.T) {
@@ -241,24 +224,7 @@ func TestProxySOCKS5(t *testing.T) {
 
 	t.Run("credentials", func(t *testing.T) {
 		t.Parallel()
-		const password = "socks-pass-5e2a"
-		p := startProxy(t, testproxy.NewSOCKS5, testproxy.Options{Username: "kubex", Password: password})
-		env := append(proxyEnv("", ""), adminKubeconfig(t, c.Server, "proxy-url: "+p.URL.String()))
-		r := runKubex(t, env, "-v", "10", "get", "--raw", podsPath)
-		wantPods(t, "socks5 with credentials", r)
-		wantTargets(t, p, apiHostPort(t))
-		if strings.Contains(r.Stderr, password) {
-			t.Errorf("-v 10 shows the proxy password: %s", r)
-		}
-
-		bad := *p.URL
-		bad.User = url.UserPassword("kubex", "wrong-pass-5e2a")
-		env = append(proxyEnv("", ""), adminKubeconfig(t, c.Server, "proxy-url: "+bad.String()))
-		r = runKubex(t, env, "get", "--raw", podsPath)
-		wantOneLineError(t, "wrong socks5 credentials", r, apiHostPort(t), "authentication failed")
-		if strings.Contains(r.Stderr, "wrong-pass-5e2a") {
-			t.Errorf("the error shows the proxy password: %s", r)
-		}
+		testProxyCredentials(t, testproxy.NewSOCKS5, "authentication failed")
 	})
 }
 
