@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kubex-cli/kubex/internal/testutil"
 )
 
 // edit loads the stack, lets f change the merged config and writes it back.
@@ -50,7 +52,7 @@ func TestModifyWritesWhereKubectlWrites(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := copyTree(t, testdataDir(t, "stack"))
+			dir := testutil.CopyTree(t, testdataDir(t, "stack"))
 			before := map[string]string{}
 			for _, f := range files {
 				before[f] = readFileT(t, filepath.Join(dir, f))
@@ -162,7 +164,7 @@ func TestModifyKeepsModeAndSymlink(t *testing.T) {
 }
 
 func TestModifyLockHeld(t *testing.T) {
-	dir := copyTree(t, testdataDir(t, "stack"))
+	dir := testutil.CopyTree(t, testdataDir(t, "stack"))
 	lock := filepath.Join(dir, "a.yaml") + ".lock"
 	writeFile(t, lock, "")
 	before := readFileT(t, filepath.Join(dir, "a.yaml"))

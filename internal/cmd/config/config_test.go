@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/internal/testutil"
 	kubeconfig "github.com/kubex-cli/kubex/pkg/config"
 )
 
@@ -90,30 +91,6 @@ func stackEnv(dir string) map[string]string {
 	return map[string]string{"KUBECONFIG": strings.Join([]string{
 		filepath.Join(dir, "a.yaml"), filepath.Join(dir, "missing.yaml"), filepath.Join(dir, "b.yaml"), filepath.Join(dir, "sub", "c.yaml"),
 	}, sep)}
-}
-
-// copyStack copies the stack fixture so that a command may write to it.
-func copyStack(t *testing.T) string {
-	t.Helper()
-	src, dst := testdata(t, "stack"), t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }
 
 func read(t *testing.T, p string) string {
@@ -221,7 +198,7 @@ func TestWriteCommands(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := copyStack(t)
+			dir := testutil.CopyTree(t, testdata(t, "stack"))
 			before := map[string]string{}
 			for _, f := range []string{"a.yaml", "b.yaml", "sub/c.yaml"} {
 				before[f] = read(t, filepath.Join(dir, f))
