@@ -152,7 +152,7 @@ func start(ctx context.Context, opts Options, log io.Writer, tools map[string]st
 	c.PortForwardAddr = fmt.Sprintf("127.0.0.1:%d", fwdPort)
 	c.NodeName = "kwok-node"
 
-	if err := c.writeCredentials(ctx); err != nil {
+	if err := c.writeCredentials(); err != nil {
 		return nil, err
 	}
 	if err := c.writeKwokConfig(); err != nil {

@@ -17,7 +17,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // buildTools runs hack/tools.sh, which builds the binaries on first use, and returns their paths.
@@ -75,71 +74,13 @@ func repoRoot() (string, error) {
 	return "", errors.New("testcluster: hack/tools.sh not found above the working directory")
 }
 
-// opensslConfig holds the extensions of the certificates, so that the result doesn't depend
-// on the system's openssl.cnf.
-const opensslConfig = `[req]
-distinguished_name = dn
-[dn]
-[ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign,digitalSignature
-subjectKeyIdentifier = hash
-[server]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1,DNS:localhost
-[client]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = clientAuth
-`
-
 // writeCredentials writes the CA, the serving and admin certificates, the service-account
 // key pair, tokens.csv and the kwok log files.
-func (c *Cluster) writeCredentials(ctx context.Context) error {
+func (c *Cluster) writeCredentials() error {
 	c.CAFile = c.path("ca.crt")
 	c.AdminCert, c.AdminKey = c.path("admin.crt"), c.path("admin.key")
-	if err := os.WriteFile(c.path("openssl.cnf"), []byte(opensslConfig), 0o644); err != nil {
-		return err
-	}
-	openssl := func(args ...string) error {
-		cmd := exec.CommandContext(ctx, "openssl", args...)
-		cmd.Dir = c.Dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("openssl %s: %w: %s", strings.Join(args, " "), err, out)
-		}
-		return nil
-	}
-	const days = "3650"
-	if err := openssl("req", "-x509", "-config", "openssl.cnf", "-extensions", "ca",
-		"-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-		"-days", days, "-subj", "/CN=kubex-test-ca"); err != nil {
-		return err
-	}
-	leaf := func(name, subject, ext string) error {
-		if err := openssl("req", "-new", "-config", "openssl.cnf", "-newkey", "rsa:2048", "-nodes",
-			"-keyout", name+".key", "-out", name+".csr", "-subj", subject); err != nil {
-			return err
-		}
-		return openssl("x509", "-req", "-in", name+".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-			"-set_serial", "0x"+randomHex(8), "-days", days,
-			"-extfile", "openssl.cnf", "-extensions", ext, "-out", name+".crt")
-	}
-	// RSA key generation dominates: do the three keys at once.
-	var wg sync.WaitGroup
-	errs := make([]error, 3)
-	wg.Go(func() { errs[0] = leaf("apiserver", "/CN=kube-apiserver", "server") })
-	wg.Go(func() { errs[1] = leaf("admin", "/CN=admin/O=system:masters", "client") })
-	wg.Go(func() {
-		errs[2] = openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "sa.key")
-		if errs[2] == nil {
-			errs[2] = openssl("pkey", "-in", "sa.key", "-pubout", "-out", "sa.pub")
-		}
-	})
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
+	if err := writePKI(c.Dir); err != nil {
+		return fmt.Errorf("writing the cluster's certificates: %w", err)
 	}
 
 	c.AdminTokenUser, c.AdminToken = "admin-token", randomHex(16)
