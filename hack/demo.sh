@@ -33,6 +33,7 @@ step config get-contexts
 step config view --minify
 step config set-context --current --namespace=demo-frontend
 step config current-context
+step get --raw /api/v1/namespaces/demo-frontend/pods/web-1
 step api-versions
 step api-resources --api-group=apps -o wide
 step api-resources --namespaced=false
@@ -54,5 +55,7 @@ YAML
 } >"$multidoc"
 printf '\n\033[1m$ KUBECONFIG=%s kubex config get-contexts   # a two-document file\033[0m\n' "$multidoc"
 KUBECONFIG=$multidoc "$kubex" config get-contexts
+printf '\n\033[1m$ KUBECONFIG=%s kubex config use-context backend\033[0m\n' "$multidoc"
+KUBECONFIG=$multidoc "$kubex" config use-context backend
 step config set-context --current --namespace=default
 printf '\nThe cluster keeps running: `make cluster-down` stops it. Try: export KUBECONFIG=%s\n' "$KUBECONFIG"

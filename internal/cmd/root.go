@@ -3,6 +3,7 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -34,12 +35,12 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 	root.SetFlagErrorFunc(cmdutil.FlagError)
 
 	pf := root.PersistentFlags()
-	f.Overrides.AddFlags(pf)
+	cmdutil.AddOverrideFlags(pf, f.Overrides)
 	pf.IntVarP(&f.Verbosity, "v", "v", 0, "number for the log level verbosity")
 
 	root.AddCommand(
-		versioncmd.NewCmdVersion(f),
-		get.NewCmdGet(f),
+		versioncmd.NewCmdVersion(f, f.IOStreams),
+		get.NewCmdGet(f, f.IOStreams),
 		configcmd.NewCmdConfig(f, f.IOStreams),
 		apiresources.NewCmdAPIResources(f, f.IOStreams),
 		apiresources.NewCmdAPIVersions(f, f.IOStreams),
@@ -48,10 +49,17 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 }
 
 // Main runs kubex with args and returns the process exit code. Ctrl-C cancels the command's context so
-// that requests stop and terminals are restored before exit.
-func Main(args []string) int {
+// that requests stop and terminals are restored before exit. A panic becomes one line and exit code 1:
+// users never see a Go stack trace.
+func Main(args []string) (code int) {
 	streams := iostreams.System(os.Getenv)
-	f := cmdutil.New(streams, os.Getenv)
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(streams.ErrOut, "error: internal error: %v (please report it)\n", r)
+			code = 1
+		}
+	}()
+	f := cmdutil.New(streams, os.Environ())
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

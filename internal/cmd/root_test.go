@@ -2,6 +2,9 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +18,7 @@ import (
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	streams, _, out, errOut := iostreams.Test()
-	f := cmdutil.New(streams, func(string) string { return "" })
+	f := cmdutil.New(streams, []string{})
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	code = cmdutil.PrintError(errOut, root.Execute())
@@ -68,5 +71,69 @@ func TestVersionClient(t *testing.T) {
 	out, _, _ = run(t, "version", "--client")
 	if !strings.HasPrefix(out, "Client Version: v") || strings.Count(out, "\n") != 1 {
 		t.Errorf("version --client: %q", out)
+	}
+}
+
+// fakeAPIServer answers /version and one pod path, and NotFound (as a Status) for everything else.
+func fakeAPIServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/version":
+			fmt.Fprint(w, `{"major":"1","minor":"34","gitVersion":"v1.34.4","platform":"linux/amd64"}`)
+		case "/api/v1/namespaces/default/pods/a b":
+			fmt.Fprint(w, `{"kind":"Pod","metadata":{"name":"a b"}}`)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","code":404}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestVersionServer(t *testing.T) {
+	srv := fakeAPIServer(t)
+	out, stderr, code := run(t, "--server", srv.URL, "version")
+	if code != 0 || !strings.HasSuffix(out, "Server Version: v1.34.4\n") || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	out, _, _ = run(t, "--server", srv.URL, "version", "-o", "json")
+	if !strings.Contains(out, `"serverVersion": {`) || !strings.Contains(out, `"gitVersion": "v1.34.4"`) {
+		t.Errorf("version -o json: %q", out)
+	}
+	// A server that can't be reached: the client part is still printed, then one error line.
+	srv.Close()
+	out, stderr, code = run(t, "--server", srv.URL, "version")
+	if code != 1 || !strings.HasPrefix(out, "Client Version: ") || strings.Contains(out, "Server") ||
+		!strings.Contains(stderr, "was refused") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("unreachable: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	if _, stderr, code := run(t, "version", "extra"); code != 1 || stderr != "error: extra arguments: [extra]\n" {
+		t.Errorf("version extra: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestGetRaw(t *testing.T) {
+	srv := fakeAPIServer(t)
+	tests := []struct {
+		name                string
+		args                []string
+		wantCode            int
+		wantStdout, wantErr string
+	}{
+		{"escaped path", []string{"get", "--raw", "/api/v1/namespaces/default/pods/a%20b"}, 0, `{"kind":"Pod","metadata":{"name":"a b"}}`, ""},
+		{"not found", []string{"get", "--raw", "/apis/nope/v1/things"}, 1, "", "Error from server (NotFound): the server could not find the requested resource\n"},
+		{"arguments", []string{"get", "--raw", "/version", "pods"}, 1, "", "error: arguments may not be passed when --raw is specified\n"},
+		{"no --raw", []string{"get", "pods"}, 1, "", "error: only --raw is supported so far: listing resources is not implemented yet\nSee 'kubex get -h' for help and examples\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, stderr, code := run(t, append([]string{"--server", srv.URL}, tt.args...)...)
+			if code != tt.wantCode || out != tt.wantStdout || stderr != tt.wantErr {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, out, stderr, tt.wantCode, tt.wantStdout, tt.wantErr)
+			}
+		})
 	}
 }

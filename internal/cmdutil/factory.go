@@ -5,6 +5,7 @@ package cmdutil
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/kubex-cli/kubex/internal/iostreams"
@@ -21,7 +22,8 @@ type Factory struct {
 	IOStreams *iostreams.IOStreams
 	Overrides *config.Overrides
 	Verbosity int
-	Getenv    func(string) string
+	// Environ is the process environment ("KEY=value"); tests pass their own.
+	Environ []string
 
 	stack     lazy[*config.Stack]
 	resolved  lazy[*config.Resolved]
@@ -29,9 +31,19 @@ type Factory struct {
 	discovery lazy[*discovery.Discovery]
 }
 
-// New returns a factory for the real process environment.
-func New(streams *iostreams.IOStreams, getenv func(string) string) *Factory {
-	return &Factory{IOStreams: streams, Overrides: &config.Overrides{}, Getenv: getenv}
+// New returns a factory for streams and the environment environ ("KEY=value" entries).
+func New(streams *iostreams.IOStreams, environ []string) *Factory {
+	return &Factory{IOStreams: streams, Overrides: &config.Overrides{}, Environ: environ}
+}
+
+// Getenv looks key up in Environ; the last entry wins, as in os/exec.
+func (f *Factory) Getenv(key string) string {
+	for i := len(f.Environ) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(f.Environ[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
 }
 
 // KubeconfigStack is every kubeconfig file and document that takes part, merged.
@@ -61,6 +73,7 @@ func (f *Factory) Client() (*client.Client, error) {
 		}
 		return client.New(r, client.Options{
 			Version:         version.Get().GitVersion,
+			Environ:         f.Environ,
 			Verbosity:       f.Verbosity,
 			DebugOut:        f.IOStreams.ErrOut,
 			Stdin:           f.IOStreams.In,

@@ -9,7 +9,7 @@ import (
 
 // Set by -ldflags -X at build time; these are the only package-level variables, and nothing writes them at run time.
 var (
-	gitVersion   = "v0.0.0-dev"
+	gitVersion   = "v0.1.0-dev"
 	gitCommit    = ""
 	gitTreeState = ""
 	buildDate    = ""

@@ -2,6 +2,7 @@ package client
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/kubex-cli/kubex/pkg/config"
 )
@@ -19,19 +20,20 @@ const maxRetries = 10
 //  3. impersonation     Impersonate-User, -Uid, -Group (repeated), -Extra-<key>.
 //  4. urlAndHeaders     relative URLs get the server's scheme, host and path prefix; User-Agent, a default
 //     Accept and Content-Type; ?timeout= from --request-timeout. Idempotent, so a resent request passes again.
-//  5. retry             429 and 5xx answers with Retry-After (any verb whose body can be replayed), and GETs
-//     cut by a reset connection; at most maxRetries times, stopping when the context ends.
+//  5. retry             a 429 with Retry-After for any verb (the server promises it did not act, and
+//     client-go retries it too); a 5xx with Retry-After only for idempotent methods (GET, HEAD, OPTIONS,
+//     PUT, DELETE), since the server may have acted before failing; GETs cut by a reset connection. Only
+//     requests whose body can be replayed; at most maxRetries times, stopping when the context ends.
 //  6. debugLogger       -v6 and up. Below retry and authentication so that it prints every attempt with the
 //     URL and headers really sent (masked); above compression so it shows bodies as the caller reads them,
 //     as kubectl does.
 //  7. compression       asks for gzip and decodes it, unless the cluster says disable-compression.
 //  8. transport         TLS (CA, client certificate from kubeconfig or from the exec plugin, rotating),
-//     HTTP/2, proxy (proxy-url or the environment), dial/TLS/keep-alive timeouts; HTTP/1.1 for upgrades.
-func chain(r *config.Resolved, opts Options) (http.RoundTripper, error) {
-	server, err := serverURL(r)
-	if err != nil {
-		return nil, err
-	}
+//     HTTP/2, proxy (proxy-url or the environment), dial/TLS/keep-alive/response-header timeouts; HTTP/1.1
+//     for upgrades.
+//
+// server is New's parsed r.Server; opts has its process defaults filled in.
+func chain(r *config.Resolved, server *url.URL, opts Options) (http.RoundTripper, error) {
 	secrets := &secretSet{}
 
 	// Credentials are only sent over TLS: kubectl reads the user's auth info only for an https server.
@@ -39,7 +41,12 @@ func chain(r *config.Resolved, opts Options) (http.RoundTripper, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr, err := newTransport(r, auth.sendClientCert, auth.execCert())
+	tr, err := newTransport(r, transportOptions{
+		environ:        opts.Environ,
+		headerTimeout:  responseHeaderTimeout(r.RequestTimeout),
+		sendClientCert: auth.sendClientCert,
+		execCert:       auth.execCert(),
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +66,7 @@ func chain(r *config.Resolved, opts Options) (http.RoundTripper, error) {
 	rt = &urlAndHeaders{
 		next:      rt,
 		server:    server,
-		userAgent: userAgent(opts),
+		userAgent: userAgent(opts.Version),
 		timeout:   r.RequestTimeout,
 	}
 	if rt, err = impersonate(r, rt); err != nil {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
@@ -97,42 +98,92 @@ func TestChain(t *testing.T) {
 	}
 }
 
-func TestServerURL(t *testing.T) {
+func TestParseServer(t *testing.T) {
 	tests := []struct {
-		r       config.Resolved
+		server  string
 		want    string
 		wantErr string
 	}{
-		{r: config.Resolved{Server: "https://10.0.0.1:6443"}, want: "https://10.0.0.1:6443"},
-		{r: config.Resolved{Server: "https://h/prefix/"}, want: "https://h/prefix"},
-		{r: config.Resolved{Server: "10.0.0.1:6443"}, want: "http://10.0.0.1:6443"},
-		{r: config.Resolved{Server: "10.0.0.1:6443", CertificateAuthorityData: []byte("x")}, want: "https://10.0.0.1:6443"},
-		{r: config.Resolved{Server: "10.0.0.1:6443", InsecureSkipTLSVerify: true}, want: "https://10.0.0.1:6443"},
-		{r: config.Resolved{}, want: "http://localhost:8080"},
-		{r: config.Resolved{Server: "h:1/path"}, wantErr: `host must be a URL or a host:port pair: "h:1/path"`},
-		{r: config.Resolved{Server: "ftp://h"}, wantErr: "scheme must be http or https"},
+		{server: "https://10.0.0.1:6443", want: "https://10.0.0.1:6443"},
+		{server: "https://h/prefix/", want: "https://h/prefix"},
+		{server: "https://h/a%2Fb/", want: "https://h/a%2Fb"},
+		{server: "http://localhost:8080", want: "http://localhost:8080"},
+		{server: "https://u:pw@h:6443/p?q=1#f", want: "https://h:6443/p"},
+		// config.Resolve always yields a scheme; guessing one here as well would be a second set of rules.
+		{server: "10.0.0.1:6443", wantErr: `invalid server "10.0.0.1:6443": want a URL such as https://host:6443`},
+		{server: "", wantErr: `invalid server ""`},
+		{server: "ftp://h", wantErr: `invalid server "ftp://h": scheme must be http or https`},
+		{server: "https://u:secret@h:bad port", wantErr: `invalid server "https://xxxxx@h:bad port"`},
+		{server: "u:secret@h:6443", wantErr: `invalid server "xxxxx@h:6443"`},
 	}
 	for _, tc := range tests {
-		u, err := serverURL(&tc.r)
+		u, err := parseServer(tc.server)
 		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("serverURL(%q) err = %v, want %q", tc.r.Server, err, tc.wantErr)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || strings.Contains(err.Error(), "secret") {
+				t.Errorf("parseServer(%q) err = %v, want %q", tc.server, err, tc.wantErr)
 			}
 			continue
 		}
 		if err != nil || u.String() != tc.want {
-			t.Errorf("serverURL(%q) = %v, %v; want %s", tc.r.Server, u, err, tc.want)
+			t.Errorf("parseServer(%q) = %v, %v; want %s", tc.server, u, err, tc.want)
 		}
 	}
 }
 
+// TestNewRequest checks that the path is taken as already escaped, as kubectl's get --raw takes it.
 func TestNewRequest(t *testing.T) {
-	c := newClient(t, &config.Resolved{Server: "https://h:6443/prefix", InsecureSkipTLSVerify: true}, Options{})
-	req, err := c.NewRequest(t.Context(), http.MethodGet, "/api/v1/pods?labelSelector=app%3Dweb&limit=5", nil)
-	if err != nil {
-		t.Fatal(err)
+	paths := make(chan [2]string, 1) // escaped path, decoded path
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths <- [2]string{r.URL.EscapedPath(), r.URL.Path}
+	}))
+	defer srv.Close()
+
+	tests := []struct {
+		name, prefix, in   string
+		wantURL            string // with the server as %s
+		wantSent, wantPath string // what the server sees
+		wantErr            string
+	}{
+		{name: "query kept as given", prefix: "/prefix", in: "/api/v1/pods?labelSelector=app%3Dweb&limit=5",
+			wantURL: "%s/prefix/api/v1/pods?labelSelector=app%3Dweb&limit=5", wantSent: "/prefix/api/v1/pods", wantPath: "/prefix/api/v1/pods"},
+		{name: "escaped space not escaped again", in: "/api/v1/namespaces/default/pods/a%20b",
+			wantURL: "%s/api/v1/namespaces/default/pods/a%20b", wantSent: "/api/v1/namespaces/default/pods/a%20b", wantPath: "/api/v1/namespaces/default/pods/a b"},
+		{name: "escaped slash stays one segment", prefix: "/p", in: "/api/v1/namespaces/a%2Fb",
+			wantURL: "%s/p/api/v1/namespaces/a%2Fb", wantSent: "/p/api/v1/namespaces/a%2Fb", wantPath: "/p/api/v1/namespaces/a/b"},
+		{name: "escaped percent", in: "/api/v1/x/a%25b",
+			wantURL: "%s/api/v1/x/a%25b", wantSent: "/api/v1/x/a%25b", wantPath: "/api/v1/x/a%b"},
+		{name: "raw space is escaped once", in: "/api/v1/x/a b",
+			wantURL: "%s/api/v1/x/a%20b", wantSent: "/api/v1/x/a%20b", wantPath: "/api/v1/x/a b"},
+		{name: "leading slash added", in: "version",
+			wantURL: "%s/version", wantSent: "/version", wantPath: "/version"},
+		{name: "escaped server prefix", prefix: "/k8s%2Fc1", in: "/api",
+			wantURL: "%s/k8s%2Fc1/api", wantSent: "/k8s%2Fc1/api", wantPath: "/k8s/c1/api"},
+		{name: "bad escape", in: "/api/v1/x/a%zz", wantErr: `invalid API path`},
 	}
-	if got := req.URL.String(); got != "https://h:6443/prefix/api/v1/pods?labelSelector=app%3Dweb&limit=5" {
-		t.Errorf("URL = %s", got)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newClient(t, &config.Resolved{Server: srv.URL + tc.prefix}, Options{})
+			req, err := c.NewRequest(t.Context(), http.MethodGet, tc.in, nil)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := req.URL.String(), strings.Replace(tc.wantURL, "%s", srv.URL, 1); got != want {
+				t.Errorf("URL = %s, want %s", got, want)
+			}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := <-paths; got != [2]string{tc.wantSent, tc.wantPath} {
+				t.Errorf("server saw %q (decoded %q), want %q (%q)", got[0], got[1], tc.wantSent, tc.wantPath)
+			}
+		})
 	}
 }

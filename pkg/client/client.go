@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/kubex-cli/kubex/pkg/config"
@@ -17,19 +18,46 @@ import (
 
 // Options are the parts of the client that do not come from kubeconfig.
 type Options struct {
-	UserAgent string    // default "kubex/VERSION (OS/ARCH)"
-	Version   string    // VERSION in the default UserAgent
+	Version   string    // VERSION in the User-Agent "kubex/VERSION (OS/ARCH)"
 	Verbosity int       // -v: 6 request lines, 7 request headers, 8 response headers and truncated bodies, 9+ full bodies
 	DebugOut  io.Writer // where -v output goes (stderr)
 
+	// Environ is the environment the client works in, "KEY=value" as os.Environ returns it: the exec
+	// plugin's base environment, and DISABLE_HTTP2. nil means the process's, which New reads once so that
+	// nothing below it touches the process environment. (HTTPS_PROXY and friends are read by net/http.)
+	Environ []string
+
 	// What an exec credential plugin in interactive mode may use.
 	Stdin           io.Reader
-	Stderr          io.Writer // the plugin's stderr; nil means os.Stderr
+	Stderr          io.Writer // the plugin's stderr; nil means the process's, resolved by New
 	StdinIsTerminal bool
 	// StdinUnavailable is set when the command itself consumes stdin (for example -f -), so that a plugin
 	// with interactiveMode Always fails clearly and IfAvailable runs without stdin, as in kubectl.
 	StdinUnavailable        bool
 	StdinUnavailableMessage string
+}
+
+// withProcessDefaults fills what the caller left nil from the process. It is the only place pkg/client
+// reads process state, so every layer below works on what it was handed (and tests need no t.Setenv).
+func withProcessDefaults(opts Options) Options {
+	if opts.Environ == nil {
+		opts.Environ = os.Environ()
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = os.Stderr
+	}
+	return opts
+}
+
+// lookupEnv is the value of key in environ, the last one winning as in os/exec; "" when absent.
+func lookupEnv(environ []string, key string) string {
+	v := ""
+	for _, kv := range environ {
+		if k, val, ok := strings.Cut(kv, "="); ok && k == key {
+			v = val
+		}
+	}
+	return v
 }
 
 // Client sends requests to one API server through the middleware chain.
@@ -40,11 +68,11 @@ type Client struct {
 
 // New builds the chain for r. Nothing is dialled and no credential plugin runs until the first request.
 func New(r *config.Resolved, opts Options) (*Client, error) {
-	server, err := serverURL(r)
+	server, err := parseServer(r.Server)
 	if err != nil {
 		return nil, err
 	}
-	rt, err := chain(r, opts)
+	rt, err := chain(r, server, withProcessDefaults(opts))
 	if err != nil {
 		return nil, err
 	}
@@ -61,16 +89,22 @@ func (c *Client) Server() *url.URL { u := *c.server; return &u }
 // io.ReadWriteCloser of net/http.
 func (c *Client) HTTP() *http.Client { return c.http }
 
-// NewRequest builds a request for an API path such as "/api/v1/namespaces?limit=500".
+// NewRequest builds a request for an API path such as "/api/v1/namespaces?limit=500". The path is taken
+// as already escaped, as kubectl's get --raw takes it: "/pods/a%20b" asks for the pod "a b".
 func (c *Client) NewRequest(ctx context.Context, method, pathAndQuery string, body io.Reader) (*http.Request, error) {
-	u := *c.server
-	p, q, _ := strings.Cut(pathAndQuery, "?")
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p
+	if !strings.HasPrefix(pathAndQuery, "/") {
+		pathAndQuery = "/" + pathAndQuery
 	}
-	u.Path = strings.TrimSuffix(u.Path, "/") + p
-	u.RawPath = ""
-	u.RawQuery = q
+	// Parsed rather than assigned to Path, which would escape its '%' a second time (a%2520b).
+	p, err := url.ParseRequestURI(pathAndQuery)
+	if err != nil {
+		return nil, fmt.Errorf("invalid API path: %w", err)
+	}
+	u := *c.server
+	u.Path = c.server.Path + p.Path
+	// RawPath keeps the caller's spelling where it differs from the default escaping (a%2Fb).
+	u.RawPath = c.server.EscapedPath() + p.EscapedPath()
+	u.RawQuery = p.RawQuery
 	return http.NewRequestWithContext(ctx, method, u.String(), body)
 }
 
@@ -84,34 +118,21 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// serverURL is the server as client-go's DefaultServerURL makes it: a bare host:port gets https when TLS
-// is configured and http otherwise; a path is a prefix for every request.
-func serverURL(r *config.Resolved) (*url.URL, error) {
-	host := r.Server
-	if host == "" {
-		// What clientcmd falls back to when nothing names a server.
-		host = "http://localhost:8080"
-	}
-	u, err := url.Parse(host)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		scheme := "http://"
-		if hasCA(r) || hasCert(r) || r.InsecureSkipTLSVerify {
-			scheme = "https://"
-		}
-		u, err = url.Parse(scheme + host)
-		if err != nil {
-			return nil, fmt.Errorf("invalid server %q: %w", r.Server, err)
-		}
-		if u.Path != "" && u.Path != "/" {
-			return nil, fmt.Errorf("host must be a URL or a host:port pair: %q", host)
-		}
+// parseServer checks the server pkg/config resolved and drops what must not reach requests: user info,
+// query, fragment and a trailing slash. Defaulting and the scheme of a bare host:port are config.Resolve's
+// job alone (kubectl's rules live there), so anything without http(s):// and a host is an error here.
+func parseServer(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		// Not err itself: url.Parse quotes the whole string, password included.
+		return nil, fmt.Errorf("invalid server %q: want a URL such as https://host:6443", config.RedactURL(raw))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("invalid server %q: scheme must be http or https", r.Server)
+		return nil, fmt.Errorf("invalid server %q: scheme must be http or https", config.RedactURL(raw))
 	}
-	u.RawQuery, u.Fragment, u.User = "", "", nil
+	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment, u.User = "", false, "", "", nil
 	u.Path = strings.TrimSuffix(u.Path, "/")
-	u.RawPath = ""
+	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
 	return u, nil
 }
 
@@ -149,12 +170,17 @@ func rewind(req *http.Request) (*http.Request, error) {
 	return r2, nil
 }
 
-// drain reads a little of a response we are about to drop and closes it, so the connection can be reused.
-func drain(resp *http.Response) {
+// drainLimit is how much of an unwanted body DrainAndClose reads. Past that, closing costs less than
+// reading: HTTP/2 resets just the stream, HTTP/1.1 gives up one connection.
+const drainLimit = 4 << 10
+
+// DrainAndClose reads a little of a response about to be dropped and closes it, so that its connection can
+// carry the next request. resp may be nil.
+func DrainAndClose(resp *http.Response) {
 	if resp == nil || resp.Body == nil {
 		return
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
 	_ = resp.Body.Close()
 }
 

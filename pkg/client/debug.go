@@ -74,7 +74,7 @@ func (d *debugLogger) RoundTrip(req *http.Request) (*http.Response, error) {
 	case v >= 9:
 		d.log("Request", "curlCommand", d.curl(req))
 	case v >= 7:
-		d.log("Request", "verb", req.Method, "url", req.URL.String(), "headers", d.headers(req.Header))
+		d.log("Request", "verb", req.Method, "url", req.URL.Redacted(), "headers", d.headers(req.Header))
 	}
 
 	start := time.Now()
@@ -88,13 +88,13 @@ func (d *debugLogger) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	switch {
 	case v >= 9:
-		d.log("Response", "verb", req.Method, "url", req.URL.String(), "status", statusText, "headers", d.headers(respHeader), "milliseconds", ms)
+		d.log("Response", "verb", req.Method, "url", req.URL.Redacted(), "status", statusText, "headers", d.headers(respHeader), "milliseconds", ms)
 	case v >= 8:
 		d.log("Response", "status", statusText, "headers", d.headers(respHeader), "milliseconds", ms)
 	case v >= 7:
 		d.log("Response", "status", statusText, "milliseconds", ms)
 	default:
-		d.log("Response", "verb", req.Method, "url", req.URL.String(), "status", statusText, "milliseconds", ms)
+		d.log("Response", "verb", req.Method, "url", req.URL.Redacted(), "status", statusText, "milliseconds", ms)
 	}
 	if err == nil && v >= 8 && resp.StatusCode != http.StatusSwitchingProtocols && resp.Body != nil {
 		// The body is logged as the caller reads it, so that streams (watch) still stream.
@@ -153,20 +153,23 @@ func (l *loggedBody) flush() {
 }
 
 // formatBody shows b (the first bytes of a body of total bytes) as text, or as a hex dump when it holds
-// control characters, as client-go's logBody does.
+// control characters, as client-go's logBody does. Masking and scrubbing happen on the bytes, before the
+// dump: a dump breaks a secret across lines, where neither would find it.
 func (d *debugLogger) formatBody(b []byte, total int) string {
 	limit := d.bodyLimit()
 	if limit >= 0 && len(b) > limit {
 		b = b[:limit]
 	}
+	shown := len(b)
+	masked := d.secrets.scrub(d.jsonField.ReplaceAllString(string(b), `$1"<masked>"`))
 	var s string
-	if bytes.IndexFunc(b, func(r rune) bool { return r < 0x0a }) >= 0 {
-		s = hex.Dump(b)
+	if strings.IndexFunc(masked, func(r rune) bool { return r < 0x0a }) >= 0 {
+		s = hex.Dump([]byte(masked))
 	} else {
-		s = d.jsonField.ReplaceAllString(string(b), `$1"<masked>"`)
+		s = masked
 	}
-	if total > len(b) {
-		s += fmt.Sprintf(" [truncated %d chars]", total-len(b))
+	if total > shown {
+		s += fmt.Sprintf(" [truncated %d chars]", total-shown)
 	}
 	return s
 }
@@ -200,7 +203,7 @@ func (d *debugLogger) curl(req *http.Request) string {
 			fmt.Fprintf(&b, " -H %q", k+": "+maskHeader(k, v))
 		}
 	}
-	fmt.Fprintf(&b, " '%s'\n", req.URL.String())
+	fmt.Fprintf(&b, " '%s'\n", req.URL.Redacted())
 	return b.String()
 }
 

@@ -143,3 +143,77 @@ func TestMaskHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestDebugBinaryBodies: a body shown as a hex dump is masked and scrubbed like a text body. The dump
+// spreads a value over lines of 16 bytes, so both must happen before it.
+func TestDebugBinaryBodies(t *testing.T) {
+	const secret = "s3cr3t-value-0123456789" // longer than a dump line
+	secrets := &secretSet{}
+	secrets.add(secret)
+	d := newDebugLogger(nil, 8, io.Discard, secrets)
+	for _, tc := range []struct {
+		name    string
+		body    string
+		total   int // 0: len(body)
+		hexDump bool
+		want    []string
+		notWant []string
+	}{
+		{name: "JSON token field in a binary body", body: "\x01\x02" + `{"token":"field-token-abcdefghijkl"}`, hexDump: true,
+			want: []string{`"token":"<masked>"`}, notWant: []string{"field-token", "abcdefghijkl"}},
+		{name: "known secret across dump lines", body: "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09" + secret + "\x00", hexDump: true,
+			want: []string{"<masked>"}, notWant: []string{secret, secret[:8], secret[8:16], secret[16:]}},
+		{name: "text body", body: `{"password":"pw-123456","note":"` + secret + `"}`,
+			want: []string{`"password":"<masked>"`, `"note":"<masked>"`}, notWant: []string{"pw-123456", secret}},
+		{name: "truncation counts the body as sent", body: "\x01" + secret, total: 1000, hexDump: true,
+			want: []string{"<masked>", fmt.Sprintf(" [truncated %d chars]", 1000-1-len(secret))}, notWant: []string{secret}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			total := tc.total
+			if total == 0 {
+				total = len(tc.body)
+			}
+			got := d.formatBody([]byte(tc.body), total)
+			shown := got
+			if tc.hexDump {
+				// What the dump encodes, both as its hex bytes and as its text column.
+				if !strings.HasPrefix(got, "00000000  ") {
+					t.Fatalf("not a hex dump:\n%s", got)
+				}
+				shown = string(undump(t, got))
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(shown, w) {
+					t.Errorf("body %q lacks %q", shown, w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(shown, w) || strings.Contains(strings.ReplaceAll(got, "\n", ""), w) {
+					t.Errorf("body shows %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+}
+
+// undump reads the bytes back out of hex.Dump's output, plus whatever follows the dump.
+func undump(t *testing.T, dump string) []byte {
+	t.Helper()
+	var out []byte
+	lines := strings.Split(dump, "\n")
+	for i, line := range lines {
+		hexPart, _, ok := strings.Cut(line, "|")
+		if !ok || len(hexPart) < 10 {
+			out = append(out, strings.Join(lines[i:], "\n")...)
+			break
+		}
+		for _, f := range strings.Fields(hexPart[10:]) {
+			var b byte
+			if _, err := fmt.Sscanf(f, "%02x", &b); err != nil {
+				t.Fatalf("dump line %q: %v", line, err)
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}

@@ -12,10 +12,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/kubex-cli/kubex/pkg/config"
 )
@@ -78,7 +78,7 @@ type execAuthenticator struct {
 	args        []string
 	env         []string
 	apiVersion  string
-	installHint string
+	installHint string // control characters already made harmless by config.Resolve
 	mode        string // Never, IfAvailable, Always
 	cluster     *execCluster
 
@@ -87,7 +87,7 @@ type execAuthenticator struct {
 	stdinIsTerminal         bool
 	stdinUnavailable        bool
 	stdinUnavailableMessage string
-	environ                 func() []string
+	baseEnv                 []string // Options.Environ; the plugin's env adds to it
 	now                     func() time.Time
 	waitDelay               time.Duration
 	secrets                 *secretSet
@@ -126,20 +126,17 @@ func newExecAuthenticator(r *config.Resolved, opts Options, secrets *secretSet) 
 		command:                 ec.Command,
 		args:                    ec.Args,
 		apiVersion:              ec.APIVersion,
-		installHint:             cleanANSI(ec.InstallHint),
+		installHint:             ec.InstallHint,
 		mode:                    mode,
 		stdin:                   opts.Stdin,
 		stderr:                  opts.Stderr,
 		stdinIsTerminal:         opts.StdinIsTerminal && opts.Stdin != nil,
 		stdinUnavailable:        opts.StdinUnavailable,
 		stdinUnavailableMessage: opts.StdinUnavailableMessage,
-		environ:                 os.Environ,
+		baseEnv:                 opts.Environ,
 		now:                     time.Now,
 		waitDelay:               execWaitDelay,
 		secrets:                 secrets,
-	}
-	if a.stderr == nil {
-		a.stderr = os.Stderr
 	}
 	for _, e := range ec.Env {
 		a.env = append(a.env, e.Name+"="+e.Value)
@@ -265,7 +262,7 @@ func (a *execAuthenticator) runLocked() error {
 
 	var stdout bytes.Buffer
 	cmd := exec.Command(a.command, a.args...)
-	cmd.Env = append(append(a.environ(), a.env...), execInfoEnv+"="+string(info))
+	cmd.Env = slices.Concat(a.baseEnv, a.env, []string{execInfoEnv + "=" + string(info)})
 	cmd.Stdout = &stdout
 	cmd.Stderr = a.stderr
 	if interactive {
@@ -398,20 +395,6 @@ func jsonErrorWithoutInput(err error) error {
 	return errors.New("invalid ExecCredential")
 }
 
-// cleanANSI shows control characters of an installHint as U+XXXX so a kubeconfig cannot drive the
-// terminal, as clientcmd does; tabs and newlines stay.
-func cleanANSI(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z) || (r >= '\t' && r <= '\r') {
-			b.WriteRune(r)
-			continue
-		}
-		fmt.Fprintf(&b, "%U", r)
-	}
-	return b.String()
-}
-
 // execAuth puts the plugin's token on requests and gives the plugin one more chance after a 401.
 type execAuth struct {
 	a    *execAuthenticator
@@ -443,7 +426,7 @@ func (e *execAuth) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, nil
 	}
-	drain(resp)
+	DrainAndClose(resp)
 	return e.send(again, fresh)
 }
 

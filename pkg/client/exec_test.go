@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -254,7 +255,9 @@ func TestExecPluginErrors(t *testing.T) {
 		{name: "missing binary with install hint",
 			mutate: func(ec *config.ExecConfig) {
 				ec.Command = "kubex-test-no-such-plugin"
-				ec.InstallHint = "Install it with:\n  brew install no-such-plugin\x1b[31m"
+				// config.Resolve has already written control characters as U+XXXX; the client shows the
+				// hint as it came.
+				ec.InstallHint = "Install it with:\n  brew install no-such-pluginU+001B[31m"
 			},
 			doErr: []string{
 				"getting credentials: exec: executable kubex-test-no-such-plugin not found",
@@ -467,5 +470,35 @@ func TestExecPluginStdinThatNeverEnds(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("plugin run hung on stdin")
+	}
+}
+
+// TestExecPluginEnviron: the plugin's environment is Options.Environ plus the kubeconfig's env, which wins.
+func TestExecPluginEnviron(t *testing.T) {
+	t.Setenv("PLUGIN_TOKEN", "from-process") // not in Options.Environ: must not reach the plugin
+	for _, tc := range []struct {
+		name    string
+		environ []string
+		execEnv map[string]string
+		want    string
+	}{
+		{name: "Environ is the base", environ: []string{"PLUGIN_TOKEN=from-environ"}, want: "Bearer from-environ-1"},
+		{name: "kubeconfig env wins", environ: []string{"PLUGIN_TOKEN=from-environ"},
+			execEnv: map[string]string{"PLUGIN_TOKEN": "from-kubeconfig"}, want: "Bearer from-kubeconfig-1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			as := &authServer{}
+			r := resolvedFor(tlsServer(t, as))
+			r.Exec, _ = pluginConfig(t, "client.authentication.k8s.io/v1", "Never", tc.execEnv)
+			environ := slices.Clip(tc.environ)
+			c := newClient(t, r, Options{Environ: environ})
+			get(t, c, "/api")
+			if seen, _ := as.requests(); len(seen) == 0 || seen[0] != tc.want {
+				t.Errorf("server saw Authorization %q, want %q", seen, tc.want)
+			}
+			if !slices.Equal(environ, tc.environ) {
+				t.Errorf("Options.Environ was modified: %q", environ)
+			}
+		})
 	}
 }

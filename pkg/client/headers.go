@@ -17,12 +17,8 @@ type urlAndHeaders struct {
 	timeout   time.Duration // --request-timeout, also told to the server as ?timeout= as client-go does
 }
 
-// userAgent is Options.UserAgent or "kubex/VERSION (OS/ARCH)", the shape of kubectl's own.
-func userAgent(opts Options) string {
-	if opts.UserAgent != "" {
-		return opts.UserAgent
-	}
-	v := opts.Version
+// userAgent is "kubex/VERSION (OS/ARCH)", the shape of kubectl's own.
+func userAgent(v string) string {
 	if v == "" {
 		v = "unknown"
 	}

@@ -58,7 +58,7 @@ func TestURLAndHeaders(t *testing.T) {
 			server := *srvURL
 			server.Path = tc.prefix
 			rt := &urlAndHeaders{next: http.DefaultTransport, server: &server,
-				userAgent: userAgent(Options{Version: "v1.2.3"}), timeout: tc.timeout}
+				userAgent: userAgent("v1.2.3"), timeout: tc.timeout}
 			method := tc.method
 			if method == "" {
 				method = http.MethodGet
@@ -97,15 +97,14 @@ func TestURLAndHeaders(t *testing.T) {
 func TestUserAgent(t *testing.T) {
 	plat := " (" + runtime.GOOS + "/" + runtime.GOARCH + ")"
 	for _, tc := range []struct {
-		opts Options
-		want string
+		version string
+		want    string
 	}{
-		{Options{Version: "v0.3.0"}, "kubex/v0.3.0" + plat},
-		{Options{}, "kubex/unknown" + plat},
-		{Options{UserAgent: "custom/1", Version: "v9"}, "custom/1"},
+		{"v0.3.0", "kubex/v0.3.0" + plat},
+		{"", "kubex/unknown" + plat},
 	} {
-		if got := userAgent(tc.opts); got != tc.want {
-			t.Errorf("userAgent(%+v) = %q, want %q", tc.opts, got, tc.want)
+		if got := userAgent(tc.version); got != tc.want {
+			t.Errorf("userAgent(%q) = %q, want %q", tc.version, got, tc.want)
 		}
 	}
 }

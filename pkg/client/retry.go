@@ -15,9 +15,11 @@ import (
 // such an error as an answer carrying "Retry-After: 1".
 const defaultResetWait = time.Second
 
-// retry sends a request again when the server says when to: a 429 or any 5xx with a Retry-After of whole
-// seconds, as client-go's rest.Request (checkWait) does for every verb. GETs are also retried after
-// connection resets and similar transient errors. Requests whose body cannot be replayed go once.
+// retry sends a request again when the server says when to, with a Retry-After of whole seconds (client-go's
+// checkWait): after a 429 for every verb, since the server turned the request away before acting on it; after
+// a 5xx only for idempotent methods, since the server may have acted before failing and a second POST or
+// PATCH could act twice. GETs are also retried after connection resets and similar transient errors.
+// Requests whose body cannot be replayed go once.
 type retry struct {
 	next       http.RoundTripper
 	maxRetries int
@@ -44,11 +46,11 @@ func (r *retry) RoundTrip(req *http.Request) (*http.Response, error) {
 			wait, prevErr = r.resetWait, err
 		default:
 			seconds, ok := retryAfter(resp)
-			if !ok {
+			if !ok || (resp.StatusCode != http.StatusTooManyRequests && !idempotent(req.Method)) {
 				return resp, nil
 			}
 			wait = time.Duration(seconds) * time.Second
-			drain(resp)
+			DrainAndClose(resp)
 		}
 
 		t := time.NewTimer(wait)
@@ -62,6 +64,15 @@ func (r *retry) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// idempotent reports whether sending method twice has the effect of sending it once (RFC 9110 9.2.2).
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
 }
 
 // retryAfter is client-go's checkWait: 429 or 5xx with a Retry-After of whole seconds.

@@ -36,6 +36,22 @@ func TestRetry(t *testing.T) {
 			body:    func() io.Reader { return io.MultiReader(strings.NewReader(`{"a":1}`)) },
 			answers: []string{"429:0", "201"}, wantAttempts: 1, wantStatus: 429},
 		{name: "GET after connection reset", answers: []string{"reset", "200"}, wantAttempts: 2, wantStatus: 200},
+		// 5xx with Retry-After: the server may have acted, so only idempotent methods go again.
+		{name: "PUT 503 then 200", method: http.MethodPut, body: func() io.Reader { return strings.NewReader(`{}`) },
+			answers: []string{"503:0", "200"}, wantAttempts: 2, wantStatus: 200},
+		{name: "DELETE 500 then 200", method: http.MethodDelete, answers: []string{"500:0", "200"}, wantAttempts: 2, wantStatus: 200},
+		{name: "HEAD 503 then 200", method: http.MethodHead, answers: []string{"503:0", "200"}, wantAttempts: 2, wantStatus: 200},
+		{name: "OPTIONS 503 then 200", method: http.MethodOptions, answers: []string{"503:0", "200"}, wantAttempts: 2, wantStatus: 200},
+		{name: "POST 503 with Retry-After is final", method: http.MethodPost,
+			body:    func() io.Reader { return strings.NewReader(`{"a":1}`) },
+			answers: []string{"503:0", "201"}, wantAttempts: 1, wantStatus: 503},
+		{name: "PATCH 500 with Retry-After is final", method: http.MethodPatch,
+			body:    func() io.Reader { return strings.NewReader(`{"a":1}`) },
+			answers: []string{"500:0", "200"}, wantAttempts: 1, wantStatus: 500},
+		// 429: the server did not act, so any verb goes again.
+		{name: "PATCH 429 then 200", method: http.MethodPatch,
+			body:    func() io.Reader { return strings.NewReader(`{"a":1}`) },
+			answers: []string{"429:0", "200"}, wantAttempts: 2, wantStatus: 200},
 		{name: "POST after connection reset is not retried", method: http.MethodPost,
 			body:    func() io.Reader { return strings.NewReader(`{}`) },
 			answers: []string{"reset", "200"}, wantAttempts: 1, wantErr: true},
@@ -150,6 +166,17 @@ func TestRetryAfterHeader(t *testing.T) {
 		}
 		if got, ok := retryAfter(resp); got != tc.want || ok != tc.ok {
 			t.Errorf("retryAfter(%d, %q) = %d, %v; want %d, %v", tc.code, tc.header, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestIdempotent(t *testing.T) {
+	for m, want := range map[string]bool{
+		http.MethodGet: true, http.MethodHead: true, http.MethodOptions: true, http.MethodPut: true, http.MethodDelete: true,
+		http.MethodPost: false, http.MethodPatch: false, http.MethodConnect: false, "": false,
+	} {
+		if got := idempotent(m); got != want {
+			t.Errorf("idempotent(%q) = %v, want %v", m, got, want)
 		}
 	}
 }

@@ -31,7 +31,22 @@ const (
 	h2PingTimeout     = 15 * time.Second
 	// certReloadInterval bounds how often client certificate files are re-read (client-go: once a second).
 	certReloadInterval = time.Second
+	// defaultResponseHeaderTimeout ends the wait for a server that took the request and never answers,
+	// which kubectl (no such timeout) waits for forever. It is above the apiserver's own 60 s limit on
+	// ordinary requests, so that a slow server's 504 Timeout status, which says more, arrives first.
+	// Watches, logs -f and upgrades answer with headers at once and stream afterwards; the timer stops
+	// at the headers, so they are not cut.
+	defaultResponseHeaderTimeout = 75 * time.Second
 )
+
+// responseHeaderTimeout is the transport's wait for response headers. --request-timeout, when set, is the
+// user's bound for the whole request (http.Client.Timeout) and alone governs, longer than ours or not.
+func responseHeaderTimeout(requestTimeout time.Duration) time.Duration {
+	if requestTimeout > 0 {
+		return 0
+	}
+	return defaultResponseHeaderTimeout
+}
 
 // transport is the bottom of the chain: two http.Transports sharing TLS, proxy and dialer. Upgrade requests
 // take the HTTP/1.1-only one because HTTP/2 has no Connection: Upgrade.
@@ -54,10 +69,19 @@ func (t *transport) closeConnections() {
 	t.conns.closeAll()
 }
 
-// newTransport builds the transport. sendClientCert says whether the kubeconfig's client certificate is
-// the credential; execCert, when not nil, supplies the exec plugin's certificate during handshakes.
-func newTransport(r *config.Resolved, sendClientCert bool, execCert func() (*tls.Certificate, error)) (*transport, error) {
-	tc, err := tlsConfig(r, sendClientCert, execCert)
+// transportOptions is what newTransport needs beyond the kubeconfig.
+type transportOptions struct {
+	environ       []string      // for DISABLE_HTTP2
+	headerTimeout time.Duration // see responseHeaderTimeout; 0 is none
+	// sendClientCert says whether the kubeconfig's client certificate is the credential; execCert, when not
+	// nil, supplies the exec plugin's certificate during handshakes.
+	sendClientCert bool
+	execCert       func() (*tls.Certificate, error)
+}
+
+// newTransport builds the transport.
+func newTransport(r *config.Resolved, o transportOptions) (*transport, error) {
+	tc, err := tlsConfig(r, o.sendClientCert, o.execCert)
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +111,10 @@ func newTransport(r *config.Resolved, sendClientCert bool, execCert func() (*tls
 			DialContext:         dial,
 			TLSClientConfig:     tc.Clone(),
 			TLSHandshakeTimeout: tlsHandshakeTimeout,
-			IdleConnTimeout:     idleConnTimeout,
-			MaxIdleConnsPerHost: maxIdleConnsPerHost,
+			// HTTP/2 applies it too, per stream; it starts once the request body is sent.
+			ResponseHeaderTimeout: o.headerTimeout,
+			IdleConnTimeout:       idleConnTimeout,
+			MaxIdleConnsPerHost:   maxIdleConnsPerHost,
 			// The compression layer asks for and decodes gzip; the transport must not do it a second time.
 			DisableCompression: true,
 		}
@@ -97,7 +123,7 @@ func newTransport(r *config.Resolved, sendClientCert bool, execCert func() (*tls
 	// Only API connections are cut when the client certificate rotates; an upgraded stream (an exec
 	// session) keeps the certificate it was opened with.
 	h2.DialContext = conns.wrap(dial)
-	if os.Getenv("DISABLE_HTTP2") == "" {
+	if lookupEnv(o.environ, "DISABLE_HTTP2") == "" {
 		// A custom TLS config and dialer switch HTTP/2 off unless asked for explicitly.
 		h2.ForceAttemptHTTP2 = true
 		h2.HTTP2 = &http.HTTP2Config{SendPingTimeout: h2ReadIdleTimeout, PingTimeout: h2PingTimeout}
@@ -111,14 +137,16 @@ func newTransport(r *config.Resolved, sendClientCert bool, execCert func() (*tls
 
 // proxyFor picks the proxy: the cluster's proxy-url for every request (http and https proxies go to
 // net/http, a socks5 one is returned to become the dialer), else HTTPS_PROXY/HTTP_PROXY/NO_PROXY by
-// http.ProxyFromEnvironment (loopback is never proxied; NO_PROXY may hold CIDRs).
+// http.ProxyFromEnvironment (loopback is never proxied; NO_PROXY may hold CIDRs). Those variables stay
+// net/http's business, not Options.Environ's: its rules live in x/net/http/httpproxy, which needs x/text.
 func proxyFor(r *config.Resolved) (httpProxy func(*http.Request) (*url.URL, error), socks *url.URL, err error) {
 	if r.ProxyURL == "" {
 		return http.ProxyFromEnvironment, nil, nil
 	}
 	u, err := url.Parse(r.ProxyURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("could not parse: %v", r.ProxyURL)
+		// Neither the string nor err, which quotes it: either may hold the proxy's password.
+		return nil, nil, fmt.Errorf("could not parse: %v", config.RedactURL(r.ProxyURL))
 	}
 	switch u.Scheme {
 	case "http", "https":
@@ -140,19 +168,22 @@ func tlsConfig(r *config.Resolved, sendClientCert bool, execCert func() (*tls.Ce
 		ServerName:         r.TLSServerName,
 	}
 	if hasCA(r) {
-		ca, err := dataOrFile(r.CertificateAuthorityData, r.CertificateAuthority)
+		src := pemSource{data: r.CertificateAuthorityData, file: r.CertificateAuthority, kind: "certificate-authority"}
+		ca, err := src.read()
 		if err != nil {
 			return nil, err
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(ca) {
-			return nil, fmt.Errorf("unable to load root certificates: %w", caParseError(ca))
+			return nil, fmt.Errorf("%s: unable to load root certificates: %w", src, caParseError(ca))
 		}
 		tc.RootCAs = pool
 	}
 
 	var load func() (*tls.Certificate, error)
 	if sendClientCert {
+		certSrc := pemSource{data: r.ClientCertificateData, file: r.ClientCertificate, kind: "client-certificate"}
+		keySrc := pemSource{data: r.ClientKeyData, file: r.ClientKey, kind: "client-key"}
 		if len(r.ClientCertificateData) == 0 && len(r.ClientKeyData) == 0 {
 			// Files only: re-read them (rate-limited) so rotated certificates are picked up.
 			l := &certFiles{cert: r.ClientCertificate, key: r.ClientKey, now: time.Now}
@@ -161,17 +192,18 @@ func tlsConfig(r *config.Resolved, sendClientCert bool, execCert func() (*tls.Ce
 			}
 			load = l.get
 		} else {
-			certPEM, err := dataOrFile(r.ClientCertificateData, r.ClientCertificate)
+			certPEM, err := certSrc.read()
 			if err != nil {
 				return nil, err
 			}
-			keyPEM, err := dataOrFile(r.ClientKeyData, r.ClientKey)
+			keyPEM, err := keySrc.read()
 			if err != nil {
 				return nil, err
 			}
 			cert, err := tls.X509KeyPair(certPEM, keyPEM)
 			if err != nil {
-				return nil, err
+				// tls's message says "certificate input" or "key input", not where the input came from.
+				return nil, fmt.Errorf("%s, %s: %w", certSrc, keySrc, err)
 			}
 			load = func() (*tls.Certificate, error) { return &cert, nil }
 		}
@@ -194,14 +226,34 @@ func tlsConfig(r *config.Resolved, sendClientCert bool, execCert func() (*tls.Ce
 	return tc, nil
 }
 
-func dataOrFile(data []byte, file string) ([]byte, error) {
-	if len(data) > 0 {
-		return data, nil
+// pemSource is PEM given inline (kind + "-data" in kubeconfig) or as a file (kind), named in errors so that
+// a bad one can be found among several kubeconfig files.
+type pemSource struct {
+	data []byte
+	file string
+	kind string // "certificate-authority", "client-certificate", "client-key"
+}
+
+func (p pemSource) String() string {
+	if len(p.data) > 0 {
+		return p.kind + "-data"
 	}
-	if file == "" {
+	return fmt.Sprintf("%s %q", p.kind, p.file)
+}
+
+func (p pemSource) read() ([]byte, error) {
+	if len(p.data) > 0 {
+		return p.data, nil
+	}
+	if p.file == "" {
 		return nil, nil
 	}
-	return os.ReadFile(file)
+	b, err := os.ReadFile(p.file)
+	if err != nil {
+		// The *PathError already names the file.
+		return nil, fmt.Errorf("%s: %w", p.kind, err)
+	}
+	return b, nil
 }
 
 // caParseError says why no certificate could be added to the pool.
@@ -222,14 +274,16 @@ func caParseError(b []byte) error {
 	return errors.New("no valid certificate authority data seen")
 }
 
-// certFiles loads a client certificate and key from files, at most once per certReloadInterval.
+// certFiles loads a client certificate and key from files, at most once per certReloadInterval. A failed
+// re-read keeps the last good pair, as fileToken keeps its token: rotation rewrites the two files one after
+// the other, and a half-written pair must not fail handshakes that the previous pair still passes.
 type certFiles struct {
 	cert, key string
 	now       func() time.Time
 
 	mu     sync.Mutex
-	loaded *tls.Certificate
-	err    error
+	loaded *tls.Certificate // the last good pair; nil until one loaded
+	err    error            // why the first load failed, while loaded is nil
 	at     time.Time
 }
 
@@ -237,10 +291,19 @@ func (c *certFiles) get() (*tls.Certificate, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if now := c.now(); c.at.IsZero() || now.Sub(c.at) > certReloadInterval {
+		c.at = now
 		cert, err := tls.LoadX509KeyPair(c.cert, c.key)
-		c.loaded, c.err, c.at = &cert, err, now
+		switch {
+		case err == nil:
+			c.loaded, c.err = &cert, nil
+		case c.loaded == nil:
+			c.err = fmt.Errorf("client-certificate %q, client-key %q: %w", c.cert, c.key, err)
+		}
 	}
-	return c.loaded, c.err
+	if c.loaded == nil {
+		return nil, c.err
+	}
+	return c.loaded, nil
 }
 
 // connTracker remembers open connections so that all of them can be closed when the client certificate

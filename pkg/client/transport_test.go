@@ -46,6 +46,7 @@ func TestTLS(t *testing.T) {
 	caFile := write("ca.pem", ca)
 	cert, key := selfSigned("alice")
 	certFile, keyFile := write("alice.pem", cert), write("alice-key.pem", key)
+	notPEM := write("not.pem", []byte("not pem"))
 
 	tests := []struct {
 		name      string
@@ -71,11 +72,17 @@ func TestTLS(t *testing.T) {
 		{name: "CA and insecure", r: config.Resolved{CertificateAuthorityData: ca, InsecureSkipTLSVerify: true},
 			wantNew: "specifying a root certificates file with the insecure flag is not allowed"},
 		{name: "bad CA", r: config.Resolved{CertificateAuthorityData: []byte("not pem")},
-			wantNew: "unable to load root certificates: unable to parse bytes as PEM block"},
+			wantNew: "certificate-authority-data: unable to load root certificates: unable to parse bytes as PEM block"},
+		{name: "bad CA file", r: config.Resolved{CertificateAuthority: notPEM},
+			wantNew: `certificate-authority "` + notPEM + `": unable to load root certificates: unable to parse bytes as PEM block`},
 		{name: "missing CA file", r: config.Resolved{CertificateAuthority: filepath.Join(dir, "nope.pem")},
-			wantNew: "no such file"},
+			wantNew: "certificate-authority: open " + filepath.Join(dir, "nope.pem") + ": no such file"},
 		{name: "mismatched key", r: config.Resolved{CertificateAuthorityData: ca, ClientCertificateData: cert, ClientKeyData: []byte("junk")},
-			wantNew: "tls: failed to find any PEM data in key input"},
+			wantNew: "client-certificate-data, client-key-data: tls: failed to find any PEM data in key input"},
+		{name: "bad key file", r: config.Resolved{CertificateAuthorityData: ca, ClientCertificateData: cert, ClientKey: notPEM},
+			wantNew: `client-certificate-data, client-key "` + notPEM + `": tls: failed to find any PEM data in key input`},
+		{name: "bad certificate files", r: config.Resolved{CertificateAuthorityData: ca, ClientCertificate: notPEM, ClientKey: keyFile},
+			wantNew: `client-certificate "` + notPEM + `", client-key "` + keyFile + `": tls: failed to find any PEM data in certificate input`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,6 +159,42 @@ func TestClientCertificateFilesReloaded(t *testing.T) {
 	now = now.Add(2 * certReloadInterval)
 	if got := cn(); got != "second" {
 		t.Errorf("after %v still %s", 2*certReloadInterval, got)
+	}
+
+	// A rotation caught half-way (new certificate, key not yet written) or a file briefly missing keeps
+	// the last good pair, and the next good pair replaces it.
+	c3, _ := selfSigned("third")
+	os.WriteFile(certFile, c3, 0o600)
+	now = now.Add(2 * certReloadInterval)
+	if got := cn(); got != "second" {
+		t.Errorf("mismatched pair: got %s, want the last good one", got)
+	}
+	os.Remove(keyFile)
+	now = now.Add(2 * certReloadInterval)
+	if got := cn(); got != "second" {
+		t.Errorf("missing key: got %s, want the last good one", got)
+	}
+	writePair("fourth")
+	now = now.Add(2 * certReloadInterval)
+	if got := cn(); got != "fourth" {
+		t.Errorf("after a good pair again: got %s", got)
+	}
+}
+
+func TestClientCertificateFilesFirstLoadFails(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
+	os.WriteFile(certFile, []byte("junk"), 0o600)
+	os.WriteFile(keyFile, []byte("junk"), 0o600)
+	now := time.Now()
+	l := &certFiles{cert: certFile, key: keyFile, now: func() time.Time { return now }}
+	for i := range 2 { // also when asked again after the reload interval
+		c, err := l.get()
+		want := `client-certificate "` + certFile + `", client-key "` + keyFile + `": tls: failed to find any PEM data`
+		if c != nil || err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("get %d = %v, %v; want no certificate and %q", i, c, err, want)
+		}
+		now = now.Add(2 * certReloadInterval)
 	}
 }
 
@@ -304,6 +347,38 @@ func TestProxyURLScheme(t *testing.T) {
 	}
 }
 
+// TestProxyPasswordNotInErrors covers every message that quotes a proxy-url.
+func TestProxyPasswordNotInErrors(t *testing.T) {
+	for _, tc := range []struct{ proxyURL, want string }{
+		{"socks5://u:hunter22@proxy.test:bad", `could not parse: socks5://xxxxx@proxy.test:bad`},
+		{"http://u:hunter22@proxy.test:1%zz", `could not parse: http://xxxxx@proxy.test:1%zz`},
+	} {
+		_, err := New(&config.Resolved{Server: "https://x.test", ProxyURL: tc.proxyURL}, Options{})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("proxy-url %q: err = %v, want %q", tc.proxyURL, err, tc.want)
+		}
+	}
+
+	// A proxy that cannot be reached: the connection error must not quote the proxy-url either.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	for _, scheme := range []string{"http", "socks5"} {
+		r := &config.Resolved{Server: "https://apiserver.test", InsecureSkipTLSVerify: true,
+			ProxyURL: scheme + "://u:hunter22@" + addr}
+		c := newClient(t, r, Options{})
+		req, _ := c.NewRequest(t.Context(), http.MethodGet, "/", nil)
+		_, err := c.Do(req)
+		var ce *ConnectionError
+		if !errors.As(err, &ce) || strings.Contains(err.Error(), "hunter22") || strings.Contains(ce.UserMessage(), "hunter22") {
+			t.Errorf("%s proxy: err = %v", scheme, err)
+		}
+	}
+}
+
 // The environment's proxy settings are read once per process by net/http, so each case runs in a child
 // process of this test binary, re-running this test with the settings in its environment.
 const envProxyChild = "KUBEX_TEST_ENV_PROXY_CHILD"
@@ -406,5 +481,90 @@ func TestRequestTimeout(t *testing.T) {
 	}
 	if q := <-queries; q != "timeout=200ms" {
 		t.Errorf("query %q, want timeout=200ms", q)
+	}
+}
+
+// TestResponseHeaderTimeout: a server that takes the request and never answers must not hang kubex, over
+// HTTP/2 and HTTP/1.1 alike, while --request-timeout, when set, decides alone.
+func TestResponseHeaderTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		requestTimeout time.Duration
+		want           time.Duration
+	}{
+		{0, defaultResponseHeaderTimeout},
+		{10 * time.Second, 0},
+		{10 * time.Minute, 0}, // longer than ours: not cut short at defaultResponseHeaderTimeout
+	} {
+		if got := responseHeaderTimeout(tc.requestTimeout); got != tc.want {
+			t.Errorf("responseHeaderTimeout(%v) = %v, want %v", tc.requestTimeout, got, tc.want)
+		}
+	}
+
+	release := make(chan struct{})
+	hang := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/watch" { // headers at once, then a slow stream
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+			time.Sleep(300 * time.Millisecond)
+			io.WriteString(w, "event")
+			return
+		}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	h2Srv := tlsServer(t, hang)
+	h1Srv := httptest.NewServer(hang)
+	t.Cleanup(func() { close(release); h1Srv.Close() })
+
+	for _, srv := range []*httptest.Server{h2Srv, h1Srv} {
+		t.Run(srv.URL[:strings.Index(srv.URL, ":")], func(t *testing.T) {
+			r := resolvedFor(srv)
+			tr, err := newTransport(r, transportOptions{headerTimeout: 100 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hc := &http.Client{Transport: tr, Timeout: 10 * time.Second} // a safety net, not the subject
+			start := time.Now()
+			_, err = hc.Get(srv.URL + "/hang")
+			if err == nil || !strings.Contains(err.Error(), "timeout awaiting response headers") {
+				t.Fatalf("no answer: err = %v after %v, want the response header timeout", err, time.Since(start))
+			}
+			if cause := classify(err); cause != CauseTimeout {
+				t.Errorf("err = %v classified %q, want %q", err, cause, CauseTimeout)
+			}
+			// A stream whose headers come at once outlives the header timeout.
+			resp, err := hc.Get(srv.URL + "/watch")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || string(b) != "event" {
+				t.Errorf("stream: %q, %v", b, err)
+			}
+		})
+	}
+}
+
+// TestEnviron: DISABLE_HTTP2 comes from Options.Environ, not the process (for the plugin's environment see
+// TestExecPluginEnviron).
+func TestEnviron(t *testing.T) {
+	t.Setenv("DISABLE_HTTP2", "1") // what the process has only matters when Environ is nil
+	srv := whoServer(t)
+	for _, tc := range []struct {
+		environ []string
+		want    string
+	}{
+		{nil, "<none> HTTP/1.1"},
+		{[]string{"PATH=/bin"}, "<none> HTTP/2.0"},
+		{[]string{"DISABLE_HTTP2=1"}, "<none> HTTP/1.1"},
+		{[]string{"DISABLE_HTTP2=1", "DISABLE_HTTP2="}, "<none> HTTP/2.0"}, // the last one wins, as in os/exec
+	} {
+		c := newClient(t, resolvedFor(srv), Options{Environ: tc.environ})
+		if _, body := get(t, c, "/"); body != tc.want {
+			t.Errorf("Environ %q: server says %q, want %q", tc.environ, body, tc.want)
+		}
 	}
 }

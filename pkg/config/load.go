@@ -67,7 +67,6 @@ type Stack struct {
 type file struct {
 	path   string
 	exists bool
-	mode   fs.FileMode
 	chunks []chunk
 	docs   []*Config // by document number - 1; nil for an empty document
 }
@@ -156,7 +155,8 @@ func (s *Stack) read() error {
 	return nil
 }
 
-// LoadErrors are the errors of several broken files. kubectl prints them one per line, without "error: ".
+// LoadErrors are several problems reported at once: broken files here, unknown names in `config
+// get-contexts`. kubectl prints them one per line, without "error: ".
 type LoadErrors []error
 
 func (e LoadErrors) Error() string       { return errors.Join(e...).Error() }
@@ -173,9 +173,7 @@ func readFile(path string) (*file, error) {
 	if err != nil {
 		return nil, fmt.Errorf("error loading config file %q: %w", path, err)
 	}
-	if st, err := os.Stat(path); err == nil {
-		f.mode = st.Mode().Perm()
-	}
+	// No Stat for the file's mode: a write takes it from the file it replaces, under the lock.
 	f.exists = true
 	f.chunks = splitDocuments(data)
 	ndocs := 0

@@ -141,6 +141,8 @@ func TestLoadErrors(t *testing.T) {
 	v2 := writeFile(t, filepath.Join(dir, "v2"), "apiVersion: v2\nkind: Config\n")
 	dup := writeFile(t, filepath.Join(dir, "dup"), "contexts:\n- name: x\n- name: x\n")
 	good := writeFile(t, filepath.Join(dir, "good"), "current-context: x\n")
+	badCA := writeFile(t, filepath.Join(dir, "bad-ca"), "clusters:\n- name: a\n  cluster: {certificate-authority-data: Y2E=}\n- name: b\n  cluster: {certificate-authority-data: \"!!\"}\n")
+	badKey := writeFile(t, filepath.Join(dir, "bad-key"), "current-context: x\n---\nusers:\n- name: u\n  user: {client-certificate-data: Y2E=, client-key-data: \"Y2E=%\"}\n")
 	sep := string(os.PathListSeparator)
 	multiBroken := testdataDir(t, "multidoc", "broken")
 
@@ -164,6 +166,10 @@ func TestLoadErrors(t *testing.T) {
 			wantErr: `error loading config file "` + dup + `": duplicate name "x" in contexts list`},
 		{name: "malformed document names file, document and file line", kubeconfig: multiBroken,
 			wantErr: `error loading config file "` + multiBroken + `": document 2: yaml: line 11: mapping values are not allowed in this context`},
+		{name: "bad base64 names the field and the cluster", kubeconfig: badCA,
+			wantErr: `error loading config file "` + badCA + `": certificate-authority-data of cluster "b": illegal base64 data at input byte 0`},
+		{name: "bad base64 names the document, the field and the user", kubeconfig: badKey,
+			wantErr: `error loading config file "` + badKey + `": document 2: client-key-data of user "u": illegal base64 data at input byte 4`},
 		{name: "several broken files, one line each without error: prefix", kubeconfig: broken + sep + typeErr,
 			wantErr: "error loading config file \"" + broken + "\": yaml: line 6: mapping values are not allowed in this context\n" +
 				"error loading config file \"" + typeErr + "\": json: cannot unmarshal number into Go struct field Config.clusters of type []v1.NamedCluster",

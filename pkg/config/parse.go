@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -105,6 +106,10 @@ func parseDocument(c chunk) (*Config, error) {
 	dec := json.NewDecoder(bytes.NewReader(j))
 	dec.UseNumber() // extension payloads keep their numbers exactly
 	if err := dec.Decode(&cfg); err != nil {
+		var b64 base64.CorruptInputError
+		if errors.As(err, &b64) {
+			return nil, locateBadBase64(j, err)
+		}
 		return nil, asV1TypeError(err)
 	}
 	if err := checkKind(&cfg); err != nil {
@@ -115,6 +120,53 @@ func parseDocument(c chunk) (*Config, error) {
 	}
 	defaultExec(&cfg)
 	return &cfg, nil
+}
+
+// locateBadBase64 says which *-data field holds the base64 that would not decode: encoding/json reports
+// only "illegal base64 data at input byte N", which leaves the user to search every entry. It runs on the
+// error path only, so decoding the document a second time costs nothing that matters.
+func locateBadBase64(doc []byte, err error) error {
+	type data struct {
+		CA   *string `json:"certificate-authority-data"`
+		Cert *string `json:"client-certificate-data"`
+		Key  *string `json:"client-key-data"`
+	}
+	var raw struct {
+		Clusters []struct {
+			Name    string `json:"name"`
+			Cluster data   `json:"cluster"`
+		} `json:"clusters"`
+		Users []struct {
+			Name string `json:"name"`
+			User data   `json:"user"`
+		} `json:"users"`
+	}
+	if json.Unmarshal(doc, &raw) != nil {
+		return err
+	}
+	// encoding/json decodes []byte with StdEncoding, so this finds the value it stopped at. Clusters come
+	// first and the fields in this order, as they do in the JSON that YAMLToJSON sorts.
+	bad := func(v *string) bool {
+		if v == nil {
+			return false
+		}
+		_, e := base64.StdEncoding.DecodeString(*v)
+		return e != nil
+	}
+	for _, c := range raw.Clusters {
+		if bad(c.Cluster.CA) {
+			return fmt.Errorf("certificate-authority-data of cluster %q: %w", c.Name, err)
+		}
+	}
+	for _, u := range raw.Users {
+		if bad(u.User.Cert) {
+			return fmt.Errorf("client-certificate-data of user %q: %w", u.Name, err)
+		}
+		if bad(u.User.Key) {
+			return fmt.Errorf("client-key-data of user %q: %w", u.Name, err)
+		}
+	}
+	return err
 }
 
 // asV1TypeError words a type mismatch with kubeconfig's v1 type names, as kubectl reports it

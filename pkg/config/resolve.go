@@ -14,6 +14,9 @@ import (
 // defaultServer is kubectl's last resort when no server is configured anywhere.
 const defaultServer = "http://localhost:8080"
 
+// execClusterExtension is the cluster extension an exec plugin gets as spec.cluster.config.
+const execClusterExtension = "client.authentication.k8s.io/exec"
+
 // selection is the context, cluster and user that the current context and the flags point at, each merged
 // with its overrides and with relative paths made absolute.
 type selection struct {
@@ -55,14 +58,7 @@ func (s *Stack) Resolve(o *Overrides) (*Resolved, error) {
 	// kubectl would quietly fall back to localhost:8080 here; naming the dangling reference and the file that
 	// holds it says what to fix.
 	if sel.contextFound && sel.clusterName != "" && !sel.clusterFound && sel.cluster.Server == "" {
-		where := ""
-		if at, ok := s.Origin(KindContext, sel.contextName); ok {
-			where = fmt.Sprintf(" in %q", at.File)
-			if at.Doc > 1 {
-				where += fmt.Sprintf(" (document %d)", at.Doc)
-			}
-		}
-		return nil, fmt.Errorf("context %q%s refers to cluster %q, which no kubeconfig file defines", sel.contextName, where, sel.clusterName)
+		return nil, fmt.Errorf("%s refers to cluster %q, which no kubeconfig file defines", s.describe(KindContext, sel.contextName), sel.clusterName)
 	}
 	if err := s.confirmUsable(sel); err != nil {
 		return nil, err
@@ -83,8 +79,17 @@ func (s *Stack) Resolve(o *Overrides) (*Resolved, error) {
 	}
 
 	cl, u := sel.cluster, sel.user
-	if cl.Server == "" {
-		cl.Server = s.defaultServer()
+	serverFrom := "--server"
+	switch {
+	case o.Server != "":
+	case cl.Server != "":
+		serverFrom = "server of " + s.describe(KindCluster, sel.clusterName)
+	default:
+		cl.Server, serverFrom = s.defaultServer()
+	}
+	server, err := normalizeServer(cl.Server)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", serverFrom, err)
 	}
 	r := &Resolved{
 		ContextName:        sel.contextName,
@@ -92,7 +97,7 @@ func (s *Stack) Resolve(o *Overrides) (*Resolved, error) {
 		UserName:           sel.userName,
 		Namespace:          ns,
 		NamespaceExplicit:  explicit,
-		Server:             normalizeServer(cl.Server),
+		Server:             server,
 		ProxyURL:           cl.ProxyURL,
 		DisableCompression: cl.DisableCompression,
 		RequestTimeout:     timeout,
@@ -117,8 +122,9 @@ func (s *Stack) Resolve(o *Overrides) (*Resolved, error) {
 		r.Token, r.TokenFile = u.Token, u.TokenFile
 	case u.TokenFile != "":
 		// kubectl reads the file up front and fails if it can't; the client reads it again per request.
+		// kubectl's error names only the token's path; this one also says which kubeconfig set it.
 		if _, err := os.ReadFile(u.TokenFile); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("tokenFile of %s: %w", s.describe(KindUser, sel.userName), err)
 		}
 		r.TokenFile = u.TokenFile
 	}
@@ -132,7 +138,15 @@ func (s *Stack) Resolve(o *Overrides) (*Resolved, error) {
 	if u.Exec != nil {
 		r.Exec = u.Exec
 		r.Exec.InstallHint = cleanANSIEscapes(r.Exec.InstallHint)
-		r.ExecCluster = cl.DeepCopy()
+		// The plugin's spec.cluster is built from r's own (overridden) fields, as client-go builds it from
+		// rest.Config; only this extension comes from the kubeconfig cluster, so only it is handed on.
+		// cl is this call's own copy already, so nothing is copied.
+		r.ExecCluster = &Cluster{}
+		for _, ext := range cl.Extensions {
+			if ext.Name == execClusterExtension {
+				r.ExecCluster.Extensions = []NamedExtension{ext}
+			}
+		}
 	}
 	if u.AuthProvider != nil && r.Token == "" && r.TokenFile == "" && r.Exec == nil &&
 		r.ClientCertificate == "" && len(r.ClientCertificateData) == 0 && r.Username == "" && r.Password == "" {
@@ -309,25 +323,47 @@ func setIf(dst *string, v string) {
 	}
 }
 
-func (s *Stack) defaultServer() string {
+// defaultServer is the server to use when nothing configures one, and where it came from, for errors.
+func (s *Stack) defaultServer() (server, from string) {
 	if m := s.getenv("KUBERNETES_MASTER"); m != "" {
-		return m
+		return m, "$KUBERNETES_MASTER"
 	}
-	return defaultServer
+	return defaultServer, "default server"
+}
+
+// describe names an entry and the file (and document) that defines it, so that an error says where to
+// look: `cluster "c" in "/home/me/.kube/config" (document 2)`.
+func (s *Stack) describe(kind EntryKind, name string) string {
+	d := fmt.Sprintf("%s %q", kind, name)
+	if at, ok := s.Origin(kind, name); ok {
+		d += fmt.Sprintf(" in %q", at.File)
+		if at.Doc > 1 {
+			d += fmt.Sprintf(" (document %d)", at.Doc)
+		}
+	}
+	return d
 }
 
 // normalizeServer does to the server what kubectl's REST client does: a URL with a path loses its query
 // and fragment, and an address without a scheme is taken as plain http (kubectl only assumes https when
-// TLS settings are present, and at that point it has not looked at them yet).
-func normalizeServer(server string) string {
+// TLS settings are present, and at that point it has not looked at them yet). What is no URL even with a
+// scheme in front ("https://[::1", "https://", "host/path") is refused with kubectl's error, instead of
+// becoming a request to a host named "https".
+func normalizeServer(server string) (string, error) {
 	if u, err := url.ParseRequestURI(server); err == nil && u.Opaque == "" && len(u.Path) > 1 {
 		u.RawQuery, u.Fragment = "", ""
 		server = u.String()
 	}
-	if u, err := url.Parse(server); err != nil || u.Scheme == "" || u.Host == "" {
-		return "http://" + server
+	if u, err := url.Parse(server); err == nil && u.Scheme != "" && u.Host != "" {
+		return server, nil
 	}
-	return server
+	// kubectl's rule: prefix a scheme and accept the result only as a bare host:port. kubectl reports a
+	// prefixed address that still won't parse ("[::1") with Go's parse error; its own wording is clearer.
+	withScheme := "http://" + server
+	if u, err := url.Parse(withScheme); err != nil || (u.Path != "" && u.Path != "/") {
+		return "", fmt.Errorf("host must be a URL or a host:port pair: %q", server)
+	}
+	return withScheme, nil
 }
 
 // inClusterPossible is kubectl's test: the service environment variables and a token file.
@@ -362,7 +398,11 @@ func (s *Stack) inCluster(o *Overrides) (*Resolved, error) {
 		r.CertificateAuthority = ca
 	}
 	if o.Server != "" {
-		r.Server = normalizeServer(o.Server)
+		server, err := normalizeServer(o.Server)
+		if err != nil {
+			return nil, fmt.Errorf("--server: %w", err)
+		}
+		r.Server = server
 	}
 	if o.Token != "" {
 		r.Token, r.TokenFile = o.Token, ""

@@ -17,6 +17,11 @@ clusters:
     server: https://main.example:6443
     certificate-authority: pki/ca.crt
     tls-server-name: main-name
+    extensions:
+    - name: other
+      extension: {x: 1}
+    - name: client.authentication.k8s.io/exec
+      extension: {audience: main}
 - name: data
   cluster:
     server: https://data.example
@@ -96,8 +101,10 @@ func TestResolveRelativePaths(t *testing.T) {
 			if r.Exec.InstallHint != "install it U+001B[1mnowU+001B[0m" {
 				t.Errorf("install hint not cleaned: %q", r.Exec.InstallHint)
 			}
-			if r.ExecCluster == nil || r.ExecCluster.Server != "https://main.example:6443" {
-				t.Errorf("exec cluster = %+v", r.ExecCluster)
+			// Only the exec extension: the plugin gets the server and TLS settings from r's own fields.
+			want := &Cluster{Extensions: []NamedExtension{{Name: "client.authentication.k8s.io/exec", Extension: map[string]any{"audience": "main"}}}}
+			if !reflect.DeepEqual(r.ExecCluster, want) {
+				t.Errorf("exec cluster = %+v, want %+v", r.ExecCluster, want)
 			}
 		}},
 	}
@@ -252,8 +259,14 @@ users:
 				"* unable to read certificate-authority " + filepath.Join(dir, "nofile.crt") + " for cl due to open " + filepath.Join(dir, "nofile.crt") + ": no such file or directory"},
 		{name: "bad --request-timeout names the flag", file: path, o: Overrides{RequestTimeout: "abc"},
 			wantErr: `invalid value "abc" for --request-timeout: the timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)`},
-		{name: "unreadable token file", file: writeFile(t, filepath.Join(dir, "tf.yaml"), "current-context: c\ncontexts:\n- name: c\n  context: {cluster: cl, user: u}\nclusters:\n- name: cl\n  cluster: {server: \"https://x\"}\nusers:\n- name: u\n  user: {tokenFile: /nonexistent/token}\n"),
-			wantErr: "open /nonexistent/token: no such file or directory"},
+		{name: "unreadable token file names the user and the kubeconfig", file: writeFile(t, filepath.Join(dir, "tf.yaml"), "current-context: c\ncontexts:\n- name: c\n  context: {cluster: cl, user: u}\nclusters:\n- name: cl\n  cluster: {server: \"https://x\"}\nusers:\n- name: u\n  user: {tokenFile: /nonexistent/token}\n"),
+			wantErr: `tokenFile of user "u" in "` + filepath.Join(dir, "tf.yaml") + `": open /nonexistent/token: no such file or directory`},
+		{name: "unparsable proxy-url without its password", file: writeFile(t, filepath.Join(dir, "proxy.yaml"), "current-context: c\ncontexts:\n- name: c\n  context: {cluster: cl, user: u}\nclusters:\n- name: cl\n  cluster: {server: \"https://x\", proxy-url: \"socks5://u:pw@[::1\"}\nusers:\n- name: u\n  user: {token: t}\n"),
+			wantErr:  `invalid configuration: invalid 'proxy-url' "socks5://xxxxx@[::1" for cluster "cl": could not parse: socks5://xxxxx@[::1`,
+			wantUser: `error: invalid 'proxy-url' "socks5://xxxxx@[::1" for cluster "cl": could not parse: socks5://xxxxx@[::1`},
+		{name: "proxy-url of the wrong scheme without its password", file: writeFile(t, filepath.Join(dir, "proxy2.yaml"), "current-context: c\ncontexts:\n- name: c\n  context: {cluster: cl, user: u}\nclusters:\n- name: cl\n  cluster: {server: \"https://x\", proxy-url: \"ftp://u:pw@proxy:1\"}\nusers:\n- name: u\n  user: {token: t}\n"),
+			wantErr:  `invalid configuration: invalid 'proxy-url' "ftp://u:xxxxx@proxy:1" for cluster "cl": unsupported scheme "ftp", must be http, https, or socks5`,
+			wantUser: `error: invalid 'proxy-url' "ftp://u:xxxxx@proxy:1" for cluster "cl": unsupported scheme "ftp", must be http, https, or socks5`},
 		{name: "auth-provider alone", file: writeFile(t, filepath.Join(dir, "ap.yaml"), "current-context: c\ncontexts:\n- name: c\n  context: {cluster: cl, user: u}\nclusters:\n- name: cl\n  cluster: {server: \"https://x\"}\nusers:\n- name: u\n  user: {auth-provider: {name: oidc}}\n"),
 			wantErr: `user "u" uses the "oidc" auth-provider, which kubex does not support: use an exec credential plugin instead`},
 	}
@@ -452,6 +465,65 @@ func TestResolveServerScheme(t *testing.T) {
 				t.Errorf("got server %q token %q insecure %v as %q", r.Server, r.Token, r.InsecureSkipTLSVerify, r.Impersonate)
 			}
 		})
+	}
+}
+
+// TestResolveBadServer: a server that is no URL fails with kubectl's error, saying where it was set, instead
+// of becoming "http://https://..." and a request to a host named "https".
+func TestResolveBadServer(t *testing.T) {
+	dir := t.TempDir()
+	kc := func(name, server string) string {
+		return writeFile(t, filepath.Join(dir, name), "current-context: c\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: \""+server+"\"}\nusers:\n- name: u\n  user: {token: t}\n")
+	}
+	good := kc("good", "https://h:6443")
+	// The cluster is in the 2nd document.
+	multi := writeFile(t, filepath.Join(dir, "multi"), "current-context: c\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: t}\n---\nclusters:\n- name: c\n  cluster: {server: \"https://[::1\"}\n")
+	tests := []struct {
+		name    string
+		env     env
+		o       Overrides
+		wantErr string
+	}{
+		{name: "unparsable", env: env{"KUBECONFIG": kc("bracket", "https://[::1")},
+			wantErr: `server of cluster "c" in "` + filepath.Join(dir, "bracket") + `": host must be a URL or a host:port pair: "https://[::1"`},
+		{name: "a scheme and no host", env: env{"KUBECONFIG": kc("nohost", "https://")},
+			wantErr: `server of cluster "c" in "` + filepath.Join(dir, "nohost") + `": host must be a URL or a host:port pair: "https://"`},
+		{name: "a scheme, no host, a path", env: env{"KUBECONFIG": kc("nohost-path", "https:///api")},
+			wantErr: `server of cluster "c" in "` + filepath.Join(dir, "nohost-path") + `": host must be a URL or a host:port pair: "https:///api"`},
+		{name: "no scheme and a path", env: env{"KUBECONFIG": kc("path", "h:1/path")},
+			wantErr: `server of cluster "c" in "` + filepath.Join(dir, "path") + `": host must be a URL or a host:port pair: "h:1/path"`},
+		{name: "in a later document", env: env{"KUBECONFIG": multi},
+			wantErr: `server of cluster "c" in "` + multi + `" (document 2): host must be a URL or a host:port pair: "https://[::1"`},
+		{name: "--server", env: env{"KUBECONFIG": good}, o: Overrides{Server: "https://[::1"},
+			wantErr: `--server: host must be a URL or a host:port pair: "https://[::1"`},
+		{name: "$KUBERNETES_MASTER", env: env{"KUBERNETES_MASTER": "https://"},
+			wantErr: `$KUBERNETES_MASTER: host must be a URL or a host:port pair: "https://"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := load(t, tt.env, &tt.o).Resolve(&tt.o)
+			if errString(err) != tt.wantErr {
+				t.Errorf("error:\n got %v\nwant %s", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://proxy:3128":            "http://proxy:3128",
+		"socks5://u:pw@proxy:1080":     "socks5://u:xxxxx@proxy:1080",
+		"socks5://u@proxy:1080":        "socks5://u@proxy:1080",
+		"socks5://u:pw@[::1":           "socks5://xxxxx@[::1",
+		"socks5://u:p@ss@proxy:bad":    "socks5://xxxxx@proxy:bad",
+		"u:pw@proxy:1080":              "xxxxx@proxy:1080",
+		"http://u:pw@proxy:1080/p":     "http://u:xxxxx@proxy:1080/p",
+		"http://u:p@ss@proxy:x/path@x": "http://xxxxx@proxy:x/path@x", // '@' in the password and the path
+		"%zz":                          "%zz",
+	} {
+		if got := RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -140,7 +140,9 @@ type Resolved struct {
 	Username  string
 	Password  string
 	Exec      *ExecConfig // Command made absolute when it holds a path separator
-	// ExecCluster is the cluster handed to an exec plugin that asks for provideClusterInfo.
+	// ExecCluster is set with Exec and holds only the selected cluster's client.authentication.k8s.io/exec
+	// extension, the one part of spec.cluster (provideClusterInfo) that the fields above don't give: the
+	// plugin must see the overridden server and TLS settings, not the file's.
 	ExecCluster *Cluster
 
 	Impersonate          string

@@ -74,7 +74,7 @@ func (s *Stack) confirmUsable(sel *selection) error {
 	case sel.clusterMissing:
 		cluster = Cluster{}
 	case cluster.Server == "":
-		cluster.Server = s.defaultServer()
+		cluster.Server, _ = s.defaultServer()
 	}
 	errs = append(errs, validateCluster(sel.clusterName, cluster)...)
 	if len(errs) == 0 {
@@ -94,7 +94,7 @@ func validateCluster(name string, c Cluster) []error {
 	}
 	if c.ProxyURL != "" {
 		if err := checkProxyURL(c.ProxyURL); err != nil {
-			errs = append(errs, fmt.Errorf("invalid 'proxy-url' %q for cluster %q: %w", c.ProxyURL, name, err))
+			errs = append(errs, fmt.Errorf("invalid 'proxy-url' %q for cluster %q: %w", RedactURL(c.ProxyURL), name, err))
 		}
 	}
 	if c.CertificateAuthority != "" && len(c.CertificateAuthorityData) != 0 {
@@ -170,10 +170,11 @@ func validateUser(name string, u AuthInfo) []error {
 	return errs
 }
 
+// checkProxyURL is kubectl's check, with kubectl's wording except that the URL is redacted.
 func checkProxyURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
-		return fmt.Errorf("could not parse: %v", s)
+		return fmt.Errorf("could not parse: %v", RedactURL(s))
 	}
 	switch u.Scheme {
 	case "http", "https", "socks5":
@@ -182,6 +183,30 @@ func checkProxyURL(s string) error {
 	return fmt.Errorf("unsupported scheme %q, must be http, https, or socks5", u.Scheme)
 }
 
+// RedactURL hides the password of a URL such as a proxy-url, even one that does not parse (a parse error
+// would otherwise quote the whole string), so that errors and logs never show it.
+func RedactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.Opaque == "" {
+		return u.Redacted()
+	}
+	prefix, rest, ok := strings.Cut(s, "://")
+	if ok {
+		prefix += "://"
+	} else {
+		prefix, rest = "", s
+	}
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
+	if at := strings.LastIndex(authority, "@"); at >= 0 {
+		return prefix + "xxxxx" + rest[at:]
+	}
+	return s
+}
+
+// canRead is kubectl's check of a certificate, key or CA file: open it, read nothing. The client reads the
+// file when it builds the TLS configuration; opening it here only makes the error kubectl's.
 func canRead(p string) error {
 	f, err := os.Open(p)
 	if err != nil {

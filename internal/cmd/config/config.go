@@ -3,13 +3,12 @@
 package config
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	kubeconfig "github.com/kubex-cli/kubex/pkg/config"
 )
@@ -36,18 +35,17 @@ The loading order follows these rules:
 
 Unlike kubectl, every YAML document of a file (separated by "---") takes part in the merge, and a change
 rewrites only the document that holds the entry.`,
-		// Without a subcommand, kubectl prints the help to stderr and fails: the error carries the help.
+		// Without a subcommand, kubectl prints the help to stderr and exits 1 without a message.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageErrorf(cmd, "unknown command %q", strings.Join(args, " "))
+				return cmdutil.UsageErrorf(cmd, "unknown command %q", strings.Join(args, " "))
 			}
-			var help bytes.Buffer
-			cmd.SetOut(&help)
+			cmd.SetOut(streams.ErrOut)
 			defer cmd.SetOut(streams.Out)
 			if err := cmd.Help(); err != nil {
 				return err
 			}
-			return &messageError{err: errors.New("no subcommand given"), msg: strings.TrimSuffix(help.String(), "\n")}
+			return &cmdutil.ExitError{Code: 1}
 		},
 	}
 	cmd.AddCommand(
@@ -66,45 +64,13 @@ func helpErrorf(cmd *cobra.Command, format string, args ...any) error {
 	return fmt.Errorf(format, args...)
 }
 
-// messageError is an error that knows what the user should read; the root command's error printer shows
-// UserMessage as it is.
-type messageError struct {
-	err error
-	msg string
-}
-
-func (e *messageError) Error() string       { return e.err.Error() }
-func (e *messageError) Unwrap() error       { return e.err }
-func (e *messageError) UserMessage() string { return e.msg }
-
-// usageErrorf reports a command-line mistake followed by a pointer to --help, worded like the rest of kubex.
-func usageErrorf(cmd *cobra.Command, format string, args ...any) error {
-	err := fmt.Errorf(format, args...)
-	return &messageError{err: err, msg: fmt.Sprintf("error: %s\nSee '%s --help' for usage.", err, cmd.CommandPath())}
-}
-
-// aggregateError reports several problems at once. kubectl prints a single one as "error: ..." and several
-// as bare lines; UserMessage gives the same text.
-type aggregateError []error
-
-func (e aggregateError) Error() string { return errors.Join(e...).Error() }
-
-func (e aggregateError) Unwrap() []error { return e }
-
-func (e aggregateError) UserMessage() string {
-	if len(e) == 1 {
-		return "error: " + e[0].Error()
-	}
-	msgs := make([]string, len(e))
-	for i, err := range e {
-		msgs[i] = err.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
+// aggregate reports several problems at once, as kubectl does: one as "error: ...", several as bare lines.
 func aggregate(errs []error) error {
-	if len(errs) == 0 {
+	switch len(errs) {
+	case 0:
 		return nil
+	case 1:
+		return errs[0]
 	}
-	return aggregateError(errs)
+	return kubeconfig.LoadErrors(errs)
 }

@@ -1,7 +1,7 @@
 package config
 
 import (
-	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	"github.com/kubex-cli/kubex/internal/testutil"
 	kubeconfig "github.com/kubex-cli/kubex/pkg/config"
@@ -38,17 +39,15 @@ type result struct {
 	err         error
 }
 
-// userSees is what the root command's error printer shows for the error.
+// userSees is what kubex's error printer shows for the error, without the final newline.
 func (r result) userSees() string {
-	if r.err == nil {
-		return ""
-	}
-	var um interface{ UserMessage() string }
-	if errors.As(r.err, &um) {
-		return um.UserMessage()
-	}
-	return "error: " + r.err.Error()
+	var b strings.Builder
+	cmdutil.PrintError(&b, r.err)
+	return strings.TrimSuffix(b.String(), "\n")
 }
+
+// code is the exit code kubex ends with.
+func (r result) code() int { return cmdutil.PrintError(io.Discard, r.err) }
 
 // run executes `kubex <args>` with only the global flags and the config commands, as the root command wires them.
 func run(t *testing.T, env map[string]string, args ...string) result {
@@ -59,7 +58,7 @@ func run(t *testing.T, env map[string]string, args ...string) result {
 	streams, _, out, errOut := iostreams.Test()
 	o := &kubeconfig.Overrides{}
 	root := &cobra.Command{Use: "kubex", SilenceErrors: true, SilenceUsage: true}
-	o.AddFlags(root.PersistentFlags())
+	cmdutil.AddOverrideFlags(root.PersistentFlags(), o)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	root.AddCommand(NewCmdConfig(&testLoader{env: env, o: o}, streams))
@@ -129,7 +128,7 @@ func TestReadCommands(t *testing.T) {
 		{name: "view --merge=false needs --kubeconfig", args: []string{"config", "view", "--merge=false"},
 			wantUser: "error: if merge==false a precise file must be specified"},
 		{name: "view with an argument", args: []string{"config", "view", "extra"},
-			wantUser: "error: unexpected arguments: [extra]\nSee 'kubex config view --help' for usage."},
+			wantUser: "error: unexpected arguments: [extra]\nSee 'kubex config view -h' for help and examples"},
 
 		{name: "get-contexts", args: []string{"config", "get-contexts"}, wantOut: golden(t, "stack-get-contexts.txt")},
 		{name: "get-contexts -o name", args: []string{"config", "get-contexts", "-o", "name"}, wantOut: "ctx1\nctx2\nctx3\nshared\n"},
@@ -255,12 +254,13 @@ func TestArgumentErrorsShowHelp(t *testing.T) {
 	if r.userSees() != "error: Unexpected args: [a b]" || !strings.Contains(r.out, "set-context [NAME | --current]") {
 		t.Errorf("set-context with two names: out %q, error %q", r.out, r.userSees())
 	}
+	// kubectl prints the help to stderr and exits 1 without a message.
 	r = run(t, env, "config")
-	if r.err == nil || !strings.HasPrefix(r.userSees(), "Modify kubeconfig files using subcommands") || r.out != "" {
-		t.Errorf("bare config: out %q, error %q", r.out, r.userSees())
+	if r.code() != 1 || !strings.HasPrefix(r.errOut, "Modify kubeconfig files using subcommands") || r.out != "" || r.userSees() != "" {
+		t.Errorf("bare config: exit %d, out %q, stderr %q, error %q", r.code(), r.out, r.errOut, r.userSees())
 	}
 	r = run(t, env, "config", "frobnicate")
-	if r.userSees() != "error: unknown command \"frobnicate\"\nSee 'kubex config --help' for usage." {
+	if r.userSees() != "error: unknown command \"frobnicate\"\nSee 'kubex config -h' for help and examples" {
 		t.Errorf("unknown subcommand: %q", r.userSees())
 	}
 }

@@ -6,12 +6,12 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	kubeconfig "github.com/kubex-cli/kubex/pkg/config"
+	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
 // GetContextsOptions are the inputs of `kubex config get-contexts`.
@@ -87,7 +87,7 @@ func (o *GetContextsOptions) Run() error {
 	slices.Sort(names)
 
 	nameOnly := o.Output == "name"
-	w := tabwriter.NewWriter(o.Out, 6, 4, 3, ' ', 0) // kubectl's table settings
+	w := printers.NewTabWriter(o.Out)
 	if !o.NoHeaders && !nameOnly {
 		fmt.Fprintln(w, strings.Join([]string{"CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"}, "\t"))
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	kubeconfig "github.com/kubex-cli/kubex/pkg/config"
 )
@@ -65,7 +66,7 @@ func NewCmdConfigView(l StackLoader, streams *iostreams.IOStreams) *cobra.Comman
 // Complete reads the global --context and loads the kubeconfig files.
 func (o *ViewOptions) Complete(cmd *cobra.Command, args []string) error {
 	if len(args) != 0 {
-		return usageErrorf(cmd, "unexpected arguments: %v", args)
+		return cmdutil.UsageErrorf(cmd, "unexpected arguments: %v", args)
 	}
 	if f := cmd.Flags().Lookup("context"); f != nil {
 		o.Context = f.Value.String()

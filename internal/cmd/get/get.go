@@ -24,8 +24,8 @@ type Options struct {
 }
 
 // NewCmdGet builds `kubex get`.
-func NewCmdGet(f *cmdutil.Factory) *cobra.Command {
-	o := &Options{streams: f.IOStreams, client: f.Client}
+func NewCmdGet(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
+	o := &Options{streams: streams, client: f.Client}
 	cmd := &cobra.Command{
 		Use:   "get --raw PATH",
 		Short: "Display one or many resources",

@@ -33,14 +33,13 @@ type document struct {
 }
 
 // NewCmdVersion builds `kubex version`.
-func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
-	o := &Options{streams: f.IOStreams, client: f.Client}
+func NewCmdVersion(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
+	o := &Options{streams: streams, client: f.Client}
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the client and server version information",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Validate(args); err != nil {
 				return err
 			}
 			return o.Run(cmd)
@@ -51,8 +50,11 @@ func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
 	return cmd
 }
 
-// Validate rejects output formats other than yaml and json.
-func (o *Options) Validate() error {
+// Validate rejects arguments and output formats other than yaml and json, in kubectl's words.
+func (o *Options) Validate(args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("extra arguments: %v", args)
+	}
 	if o.Output != "" && o.Output != "yaml" && o.Output != "json" {
 		return errors.New("--output must be 'yaml' or 'json'")
 	}

@@ -9,9 +9,12 @@ package discovery
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"sync"
 	"time"
@@ -217,20 +220,35 @@ func (d *Discovery) loadGroups(ctx context.Context, fresh bool) (*document, erro
 	if old != nil {
 		oldAPI, oldAPIs = old.API, old.APIs
 	}
-	// Both endpoints at once: a warm call costs one round trip.
+	// Both endpoints at once, so that a warm call costs one round trip, but on one connection: started
+	// together before any connection exists, net/http would dial (and handshake) twice. So /apis waits
+	// until /api holds a connection; over HTTP/2 it then joins that connection at once, while over
+	// HTTP/1.1, which cannot share it, it waits for /api to finish and reuses it.
 	var (
 		wg              sync.WaitGroup
 		api, apis       *cachedEndpoint
 		apiChg, apisChg bool
 		apiErr, apisErr error
+		startAPIs       = make(chan struct{})
+		startOnce       sync.Once
 	)
+	start := func() { startOnce.Do(func() { close(startAPIs) }) }
+	apiCtx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			if multiplexed(info.Conn) {
+				start()
+			}
+		},
+	})
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		api, apiChg, apiErr = d.fetchEndpoint(ctx, "/api", oldAPI, true)
+		defer start() // also when /api got no connection at all
+		api, apiChg, apiErr = d.fetchEndpoint(apiCtx, "/api", oldAPI, true)
 	}()
 	go func() {
 		defer wg.Done()
+		<-startAPIs
 		apis, apisChg, apisErr = d.fetchEndpoint(ctx, "/apis", oldAPIs, false)
 	}()
 	wg.Wait()
@@ -374,18 +392,18 @@ func (d *Discovery) fetchEndpoint(ctx context.Context, path string, old *cachedE
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified && old != nil:
-		drain(resp)
+		client.DrainAndClose(resp)
 		return old, false, nil
 	case resp.StatusCode == http.StatusNotFound && core:
 		// Tolerated as client-go does: aggregated API servers may serve no core group.
-		drain(resp)
+		client.DrainAndClose(resp)
 		return &cachedEndpoint{Groups: []apiGroup{}}, true, nil
 	}
 	if err := client.ErrorFromResponse(resp); err != nil {
 		return nil, false, err
 	}
 	if resp.StatusCode == http.StatusNotModified {
-		drain(resp)
+		client.DrainAndClose(resp)
 		return nil, false, fmt.Errorf("GET %s: the server answered 304 Not Modified to an unconditional request", path)
 	}
 	defer resp.Body.Close()
@@ -428,7 +446,7 @@ func (d *Discovery) fetchResourceList(ctx context.Context, gv GroupVersion) ([]R
 	}
 	if resp.StatusCode == http.StatusNotFound && gv == (GroupVersion{Version: "v1"}) {
 		// client-go tolerates a missing core/v1 list.
-		drain(resp)
+		client.DrainAndClose(resp)
 		return []Resource{}, nil
 	}
 	if err := client.ErrorFromResponse(resp); err != nil {
@@ -446,10 +464,10 @@ func (d *Discovery) fetchResourceList(ctx context.Context, gv GroupVersion) ([]R
 	return rs, nil
 }
 
-// drain reads what is left of a body so that the connection can be reused.
-func drain(resp *http.Response) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
+// multiplexed reports whether c carries HTTP/2, so that more requests can share it.
+func multiplexed(c net.Conn) bool {
+	tc, ok := c.(interface{ ConnectionState() tls.ConnectionState })
+	return ok && tc.ConnectionState().NegotiatedProtocol == "h2"
 }
 
 func withDefaultTimeout(ctx context.Context) (context.Context, context.CancelFunc) {

@@ -1,16 +1,18 @@
-package config
+package cmdutil
 
 import (
 	"reflect"
 	"testing"
 
 	"github.com/spf13/pflag"
+
+	"github.com/kubex-cli/kubex/pkg/config"
 )
 
-func TestAddFlags(t *testing.T) {
-	var o Overrides
+func TestAddOverrideFlags(t *testing.T) {
+	var o config.Overrides
 	fs := pflag.NewFlagSet("kubex", pflag.ContinueOnError)
-	o.AddFlags(fs)
+	AddOverrideFlags(fs, &o)
 
 	if f := fs.Lookup("request-timeout"); f == nil || f.DefValue != "0" {
 		t.Errorf("--request-timeout default = %v, want kubectl's \"0\"", f)
@@ -30,7 +32,7 @@ func TestAddFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Overrides{
+	want := config.Overrides{
 		Kubeconfig: "k", Context: "c", Cluster: "cl", User: "u", Namespace: "ns", Server: "https://s",
 		Token: "t", Impersonate: "a", ImpersonateGroups: []string{"g1", "g2"}, ImpersonateUID: "42",
 		CertificateAuthority: "ca", ClientCertificate: "cc", ClientKey: "ck", InsecureSkipTLSVerify: true,
