@@ -24,8 +24,6 @@ const (
 	execInfoEnv = "KUBERNETES_EXEC_INFO"
 	// execWaitDelay is how long a finished plugin's stdin/stdout copying may take before it is cut off.
 	execWaitDelay = time.Second
-	// execClusterExtension is the cluster extension handed to a plugin as spec.cluster.config.
-	execClusterExtension = "client.authentication.k8s.io/exec"
 
 	// installHintHelp is client-go's text after "executable X not found", so users recognise it.
 	installHintHelp = `
@@ -170,17 +168,12 @@ func execClusterInfo(r *config.Resolved) (*execCluster, error) {
 		ProxyURL:                 r.ProxyURL,
 		DisableCompression:       r.DisableCompression,
 	}
-	if r.ExecCluster != nil {
-		for _, ext := range r.ExecCluster.Extensions {
-			if ext.Name != execClusterExtension {
-				continue
-			}
-			b, err := json.Marshal(ext.Extension)
-			if err != nil {
-				return nil, fmt.Errorf("encoding the %s cluster extension: %w", execClusterExtension, err)
-			}
-			c.Config = b
+	if r.ExecClusterConfig != nil {
+		b, err := json.Marshal(r.ExecClusterConfig)
+		if err != nil {
+			return nil, fmt.Errorf("encoding the cluster's exec extension: %w", err)
 		}
+		c.Config = b
 	}
 	return c, nil
 }

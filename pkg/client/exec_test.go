@@ -158,10 +158,7 @@ func TestExecPluginInfo(t *testing.T) {
 	var dir string
 	r.Exec, dir = pluginConfig(t, "client.authentication.k8s.io/v1", "Never", map[string]string{"PLUGIN_TOKEN": "tok"})
 	r.Exec.ProvideClusterInfo = true
-	r.ExecCluster = &config.Cluster{Server: "ignored", Extensions: []config.NamedExtension{
-		{Name: "other", Extension: map[string]any{"x": 1}},
-		{Name: "client.authentication.k8s.io/exec", Extension: map[string]any{"audience": "kubex-test"}},
-	}}
+	r.ExecClusterConfig = map[string]any{"audience": "kubex-test"}
 	c := newClient(t, r, Options{})
 	if code, _ := get(t, c, "/api"); code != 200 {
 		t.Fatalf("status %d", code)

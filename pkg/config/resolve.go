@@ -138,13 +138,9 @@ func (s *Stack) Resolve(o *Overrides) (*Resolved, error) {
 	if u.Exec != nil {
 		r.Exec = u.Exec
 		r.Exec.InstallHint = cleanANSIEscapes(r.Exec.InstallHint)
-		// The plugin's spec.cluster is built from r's own (overridden) fields, as client-go builds it from
-		// rest.Config; only this extension comes from the kubeconfig cluster, so only it is handed on.
-		// cl is this call's own copy already, so nothing is copied.
-		r.ExecCluster = &Cluster{}
 		for _, ext := range cl.Extensions {
 			if ext.Name == execClusterExtension {
-				r.ExecCluster.Extensions = []NamedExtension{ext}
+				r.ExecClusterConfig = ext.Extension
 			}
 		}
 	}

@@ -102,9 +102,8 @@ func TestResolveRelativePaths(t *testing.T) {
 				t.Errorf("install hint not cleaned: %q", r.Exec.InstallHint)
 			}
 			// Only the exec extension: the plugin gets the server and TLS settings from r's own fields.
-			want := &Cluster{Extensions: []NamedExtension{{Name: "client.authentication.k8s.io/exec", Extension: map[string]any{"audience": "main"}}}}
-			if !reflect.DeepEqual(r.ExecCluster, want) {
-				t.Errorf("exec cluster = %+v, want %+v", r.ExecCluster, want)
+			if want := map[string]any{"audience": "main"}; !reflect.DeepEqual(r.ExecClusterConfig, want) {
+				t.Errorf("exec cluster config = %+v, want %+v", r.ExecClusterConfig, want)
 			}
 		}},
 	}

@@ -140,10 +140,10 @@ type Resolved struct {
 	Username  string
 	Password  string
 	Exec      *ExecConfig // Command made absolute when it holds a path separator
-	// ExecCluster is set with Exec and holds only the selected cluster's client.authentication.k8s.io/exec
-	// extension, the one part of spec.cluster (provideClusterInfo) that the fields above don't give: the
-	// plugin must see the overridden server and TLS settings, not the file's.
-	ExecCluster *Cluster
+	// ExecClusterConfig is the selected cluster's client.authentication.k8s.io/exec extension (nil if none):
+	// the one part of an exec plugin's spec.cluster (provideClusterInfo) that the fields above don't give;
+	// the plugin must see the overridden server and TLS settings, not the file's.
+	ExecClusterConfig any
 
 	Impersonate          string
 	ImpersonateUID       string
