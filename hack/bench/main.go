@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -23,13 +24,19 @@ import (
 type row struct {
 	name  string
 	args  []string
+	rtt   time.Duration                                           // if set, the server is reached through a proxy adding this round-trip time
 	setup func(ctx context.Context, c *testcluster.Cluster) error // runs once before the row
 }
+
+// wanRTT is a round-trip time typical of a cloud cluster seen from a laptop.
+const wanRTT = 20 * time.Millisecond
 
 func benchRows() []row {
 	return []row{
 		{name: "version --client", args: []string{"version", "--client"}},
 		{name: "api-resources (warm cache)", args: []string{"api-resources"}},
+		{name: "version (20 ms RTT)", args: []string{"version"}, rtt: wanRTT},
+		{name: "api-resources (warm cache, 20 ms RTT)", args: []string{"api-resources"}, rtt: wanRTT},
 	}
 }
 
@@ -68,6 +75,7 @@ func run(ctx context.Context, kubex string, runs int) error {
 	}
 	defer os.RemoveAll(tmp)
 	tools := []struct{ name, path string }{{"kubex", kubex}, {"kubectl", c.Kubectl}}
+	kubeconfigs := map[time.Duration]string{0: c.AdminKubeconfig}
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "COMMAND\tKUBEX TIME\tKUBECTL TIME\tTIME RATIO\tKUBEX RSS\tKUBECTL RSS\tRSS RATIO\n")
@@ -79,11 +87,18 @@ func run(ctx context.Context, kubex string, runs int) error {
 		}
 		var medians [2]sample
 		fmt.Fprintf(os.Stderr, "bench: %s\n", r.name)
+		kubeconfig, ok := kubeconfigs[r.rtt]
+		if !ok {
+			if kubeconfig, err = delayedKubeconfig(c, r.rtt, tmp); err != nil {
+				return err
+			}
+			kubeconfigs[r.rtt] = kubeconfig
+		}
 		samples := make([][]sample, len(tools))
 		// Alternate the tools run by run so that drift on the machine hits both alike.
 		for i := -1; i < runs; i++ {
 			for t, tool := range tools {
-				env := append(os.Environ(), "KUBECONFIG="+c.AdminKubeconfig,
+				env := append(os.Environ(), "KUBECONFIG="+kubeconfig,
 					"KUBECACHEDIR="+filepath.Join(tmp, tool.name+"-cache"), "HOME="+filepath.Join(tmp, tool.name+"-home"))
 				s, err := measure(ctx, tool.path, r.args, env)
 				if err != nil {
@@ -103,6 +118,23 @@ func run(ctx context.Context, kubex string, runs int) error {
 			mib(kx.maxRSS), mib(kc.maxRSS), float64(kx.maxRSS)/float64(kc.maxRSS))
 	}
 	return tw.Flush()
+}
+
+// delayedKubeconfig writes a kubeconfig that reaches the cluster through a delayProxy adding rtt. The
+// proxy lives until the process ends.
+func delayedKubeconfig(c *testcluster.Cluster, rtt time.Duration, dir string) (string, error) {
+	u, err := url.Parse(c.Server)
+	if err != nil {
+		return "", err
+	}
+	p, err := startDelayProxy(u.Host, rtt/2)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("kubeconfig-rtt-%s", rtt))
+	return path, c.WriteKubeconfig(path, testcluster.KubeconfigOptions{
+		Server: "https://" + p.Addr(), ClientCert: c.AdminCert, ClientKey: c.AdminKey,
+	})
 }
 
 func measure(ctx context.Context, bin string, args, env []string) (sample, error) {
