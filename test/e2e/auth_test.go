@@ -1,13 +1,17 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kubex-cli/kubex/internal/testcluster"
+	"github.com/kubex-cli/kubex/internal/testutil"
 )
 
 // podsPath is a path only authorized users may read: the way to see who the server thinks we are.
@@ -215,5 +219,69 @@ current-context: x
 	}
 	if r := runKubex(t, []string{"KUBECONFIG=" + kc}, "--insecure-skip-tls-verify", "get", "--raw", "/version"); r.Code != 0 {
 		t.Errorf("--insecure-skip-tls-verify: %s", r)
+	}
+}
+
+// TestAuthExecPluginInteractive runs kubex on a real terminal (a pty): a plugin in interactiveMode Always
+// prompts on it and reads the answer the user types; without a terminal kubex refuses clearly.
+func TestAuthExecPluginInteractive(t *testing.T) {
+	t.Parallel()
+	c := cluster()
+	dir := t.TempDir()
+	plugin := fmt.Sprintf(`#!/bin/sh
+printf 'password: ' >&2
+read pw
+tok=wrong
+[ "$pw" = sesame ] && tok=%s
+echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"'$tok'"}}'
+`, c.AdminToken)
+	if err := os.WriteFile(filepath.Join(dir, "plugin.sh"), []byte(plugin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := userKubeconfig(t, dir, `    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ./plugin.sh
+      interactiveMode: Always`)
+
+	if r := runKubex(t, []string{env}, "get", "--raw", podsPath); r.Code != 1 || !strings.Contains(r.Stderr, "standard input is not a terminal") {
+		t.Errorf("no terminal: want a clear refusal: %s", r)
+	}
+
+	ptm, pts, err := testutil.OpenPTY()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptm.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, h.kubex, "get", "--raw", podsPath)
+	cmd.Env = append(os.Environ(), "HOME="+h.home, env)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = pts, pts, pts
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pts.Close() // the child holds it now; the parent's copy would keep the terminal open after it exits
+
+	var screen bytes.Buffer
+	buf := make([]byte, 4096)
+	for !strings.Contains(screen.String(), "password: ") {
+		n, err := ptm.Read(buf)
+		if err != nil {
+			t.Fatalf("waiting for the prompt: %v; the terminal shows %q", err, screen.String())
+		}
+		screen.Write(buf[:n])
+	}
+	if _, err := ptm.Write([]byte("sesame\n")); err != nil {
+		t.Fatal(err)
+	}
+	for { // until the child has exited and the terminal reports EIO
+		n, err := ptm.Read(buf)
+		screen.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	if err := cmd.Wait(); err != nil || !strings.Contains(screen.String(), `"kind":"PodList"`) {
+		t.Errorf("interactive plugin: %v; the terminal shows %q", err, screen.String())
 	}
 }
