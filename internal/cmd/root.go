@@ -16,6 +16,7 @@ import (
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/pkg/config"
 )
 
 // NewRootCmd builds the `kubex` command with kubectl's global flags and every subcommand.
@@ -37,6 +38,9 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 	pf := root.PersistentFlags()
 	cmdutil.AddOverrideFlags(pf, f.Overrides)
 	pf.IntVarP(&f.Verbosity, "v", "v", 0, "number for the log level verbosity")
+	for flag, kind := range map[string]config.EntryKind{"context": config.KindContext, "cluster": config.KindCluster, "user": config.KindUser} {
+		_ = root.RegisterFlagCompletionFunc(flag, cmdutil.KubeconfigNames(f.KubeconfigStack, kind))
+	}
 
 	root.AddCommand(
 		versioncmd.NewCmdVersion(f, f.IOStreams),

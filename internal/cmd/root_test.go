@@ -137,3 +137,33 @@ func TestGetRaw(t *testing.T) {
 		})
 	}
 }
+
+func TestCompleteKubeconfigNames(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	kc := `apiVersion: v1
+kind: Config
+clusters: [{name: prod, cluster: {server: "https://prod:6443"}}, {name: dev, cluster: {server: "https://dev:6443"}}]
+users: [{name: alice, user: {token: x}}]
+contexts: [{name: prod-admin, context: {cluster: prod, user: alice}}, {name: dev, context: {cluster: dev, user: alice}}]
+`
+	if err := os.WriteFile(path, []byte(kc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"config", "use-context", ""}, "dev\nprod-admin\n:4\n"},
+		{[]string{"config", "use-context", "pr"}, "prod-admin\n:4\n"},
+		{[]string{"config", "use-context", "dev", ""}, ":4\n"}, // one argument only
+		{[]string{"--context", "d"}, "dev\n:4\n"},
+		{[]string{"--cluster", "p"}, "prod\n:4\n"},
+		{[]string{"--user", ""}, "alice\n:4\n"},
+	}
+	for _, tt := range tests {
+		out, _, code := run(t, append([]string{"__complete", "--kubeconfig", path}, tt.args...)...)
+		if code != 0 || out != tt.want {
+			t.Errorf("complete %v: exit %d, %q; want %q", tt.args, code, out, tt.want)
+		}
+	}
+}

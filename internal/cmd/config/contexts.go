@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	kubeconfig "github.com/kubex-cli/kubex/pkg/config"
 	"github.com/kubex-cli/kubex/pkg/printers"
@@ -37,6 +38,7 @@ func NewCmdConfigGetContexts(l StackLoader, streams *iostreams.IOStreams) *cobra
 
   # Describe one context in your kubeconfig file
   kubex config get-contexts my-context`,
+		ValidArgsFunction: cmdutil.FirstArg(cmdutil.KubeconfigNames(l.KubeconfigStack, kubeconfig.KindContext)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err
@@ -149,7 +151,7 @@ func NewCmdConfigUseContext(l StackLoader, streams *iostreams.IOStreams) *cobra.
 		Aliases:               []string{"use"},
 		Long:                  "Set the current-context in a kubeconfig file.",
 		Example:               "  # Use the context for the minikube cluster\n  kubex config use-context minikube",
-		ValidArgsFunction:     contextNames(l),
+		ValidArgsFunction:     cmdutil.FirstArg(cmdutil.KubeconfigNames(l.KubeconfigStack, kubeconfig.KindContext)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err
@@ -218,7 +220,7 @@ Specifying a name that already exists will merge new fields on top of existing v
 
   # Switch the current context to another namespace
   kubex config set-context --current --namespace=kube-system`,
-		ValidArgsFunction: contextNames(l),
+		ValidArgsFunction: cmdutil.FirstArg(cmdutil.KubeconfigNames(l.KubeconfigStack, kubeconfig.KindContext)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err
@@ -302,24 +304,4 @@ func (o *SetContextOptions) Run() (string, bool, error) {
 		c.Namespace = o.Namespace
 	}
 	return name, existed, s.Modify(cfg)
-}
-
-// contextNames completes context names from the kubeconfig.
-func contextNames(l StackLoader) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(_ *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		s, err := l.KubeconfigStack()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		var out []string
-		for _, c := range s.Merged().Contexts {
-			if strings.HasPrefix(c.Name, prefix) {
-				out = append(out, c.Name)
-			}
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
-	}
 }
