@@ -5,6 +5,7 @@ package version
 import (
 	"runtime"
 	"runtime/debug"
+	"strings"
 )
 
 // Set by -ldflags -X at build time; these are the only package-level variables, and nothing writes them at run time.
@@ -17,6 +18,8 @@ var (
 
 // Info describes the kubex binary. Its JSON keys match kubectl's version.Info.
 type Info struct {
+	Major        string `json:"major"`
+	Minor        string `json:"minor"`
 	GitVersion   string `json:"gitVersion"`
 	GitCommit    string `json:"gitCommit"`
 	GitTreeState string `json:"gitTreeState"`
@@ -28,7 +31,10 @@ type Info struct {
 
 // Get returns the stamped version, filling the commit from the Go build info when -ldflags left it empty.
 func Get() Info {
+	major, minor := majorMinor(gitVersion)
 	info := Info{
+		Major:        major,
+		Minor:        minor,
 		GitVersion:   gitVersion,
 		GitCommit:    gitCommit,
 		GitTreeState: gitTreeState,
@@ -54,4 +60,11 @@ func Get() Info {
 		}
 	}
 	return info
+}
+
+// majorMinor splits "v1.2.3-dev" into "1" and "2", as kubectl's version.Info carries them.
+func majorMinor(v string) (string, string) {
+	major, rest, _ := strings.Cut(strings.TrimPrefix(v, "v"), ".")
+	minor, _, _ := strings.Cut(rest, ".")
+	return major, minor
 }
