@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -159,6 +160,40 @@ echo '{"apiVersion":"%s","kind":"ExecCredential","status":{"token":"%s"}}'
 			}
 		})
 	}
+
+	t.Run("client certificate", func(t *testing.T) {
+		// The plugin answers with the admin certificate and key instead of a token.
+		dir := t.TempDir()
+		cert, err := os.ReadFile(c.AdminCert)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, err := os.ReadFile(c.AdminKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cred, _ := json.Marshal(map[string]any{
+			"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
+			"status": map[string]string{"clientCertificateData": string(cert), "clientKeyData": string(key)},
+		})
+		if err := os.WriteFile(filepath.Join(dir, "credential.json"), cred, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "plugin.sh"), []byte("#!/bin/sh\ncat \"$(dirname \"$0\")/credential.json\"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		env := []string{userKubeconfig(t, dir, `    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ./plugin.sh
+      interactiveMode: Never`)}
+		r := runKubex(t, env, "-v", "10", "get", "--raw", podsPath)
+		if r.Code != 0 || !strings.Contains(r.Stdout, `"kind":"PodList"`) {
+			t.Fatalf("exec plugin with a client certificate: %s", r)
+		}
+		if strings.Contains(r.Stderr, "PRIVATE KEY") {
+			t.Errorf("-v 10 shows the plugin's key: %s", r.Stderr)
+		}
+	})
 
 	t.Run("missing", func(t *testing.T) {
 		env := []string{userKubeconfig(t, t.TempDir(), `    exec:
