@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/cmd/apiresources"
+	"github.com/kubex-cli/kubex/internal/cmd/completion"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
@@ -27,6 +29,8 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		Long:          "kubex is a fast kubectl-like command-line tool for Kubernetes.",
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// kubex's own completion command replaces cobra's, which exits 0 on a missing shell.
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 		// Without subcommand, show help as kubectl does.
 		Run: func(cmd *cobra.Command, _ []string) { cmd.Help() },
 	}
@@ -44,6 +48,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 
 	root.AddCommand(
 		versioncmd.NewCmdVersion(f, f.IOStreams),
+		completion.NewCmdCompletion(f.IOStreams),
 		get.NewCmdGet(f, f.IOStreams),
 		configcmd.NewCmdConfig(f, f.IOStreams),
 		apiresources.NewCmdAPIResources(f, f.IOStreams),
@@ -52,9 +57,10 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 	return root
 }
 
-// Main runs kubex with args and returns the process exit code. Ctrl-C cancels the command's context so
-// that requests stop and terminals are restored before exit. A panic becomes one line and exit code 1:
-// users never see a Go stack trace.
+// Main runs kubex with args and returns the process exit code. Ctrl-C (or SIGTERM) cancels the command's
+// context so that requests stop and terminals are restored; then kubex dies of that signal, silently, as
+// kubectl does, so that a shell loop around it stops too. A panic becomes one line and exit code 1: users
+// never see a Go stack trace.
 func Main(args []string) (code int) {
 	streams := iostreams.System(os.Getenv)
 	defer func() {
@@ -66,7 +72,24 @@ func Main(args []string) (code int) {
 	f := cmdutil.New(streams, os.Environ())
 	root := NewRootCmd(f)
 	root.SetArgs(args)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return cmdutil.PrintError(streams.ErrOut, root.ExecuteContext(ctx))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	var received atomic.Value
+	go func() {
+		if sig, ok := <-signals; ok {
+			received.Store(sig)
+			cancel()
+		}
+	}()
+
+	err := root.ExecuteContext(ctx)
+	if sig, ok := received.Load().(syscall.Signal); ok {
+		dieOf(sig)
+		return 128 + int(sig) // if the signal did not end the process
+	}
+	return cmdutil.PrintError(streams.ErrOut, err)
 }

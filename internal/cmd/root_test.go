@@ -52,6 +52,9 @@ func TestErrors(t *testing.T) {
 		{"bad output", []string{"version", "--client", "-o", "xml"}, "error: --output must be 'yaml' or 'json'\n"},
 		{"missing kubeconfig", []string{"--kubeconfig", "/nonexistent/kubeconfig", "version"}, "/nonexistent/kubeconfig"},
 		{"bad request timeout", []string{"--request-timeout", "soon", "version"}, "--request-timeout"},
+		{"completion without shell", []string{"completion"}, "error: Shell not specified.\nSee 'kubex completion -h' for help and examples\n"},
+		{"completion of an unknown shell", []string{"completion", "tcsh"}, "error: Unsupported shell type \"tcsh\".\n"},
+		{"completion of two shells", []string{"completion", "bash", "zsh"}, "error: Too many arguments. Expected only the shell type.\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,6 +127,7 @@ func TestGetRaw(t *testing.T) {
 		wantStdout, wantErr string
 	}{
 		{"escaped path", []string{"get", "--raw", "/api/v1/namespaces/default/pods/a%20b"}, 0, `{"kind":"Pod","metadata":{"name":"a b"}}`, ""},
+		{"whole URL", []string{"get", "--raw", "https://elsewhere:6443/api/v1/namespaces/default/pods/a%20b"}, 0, `{"kind":"Pod","metadata":{"name":"a b"}}`, ""},
 		{"not found", []string{"get", "--raw", "/apis/nope/v1/things"}, 1, "", "Error from server (NotFound): the server could not find the requested resource\n"},
 		{"arguments", []string{"get", "--raw", "/version", "pods"}, 1, "", "error: arguments may not be passed when --raw is specified\n"},
 		{"no --raw", []string{"get", "pods"}, 1, "", "error: only --raw is supported so far: listing resources is not implemented yet\nSee 'kubex get -h' for help and examples\n"},

@@ -107,6 +107,8 @@ func TestParseServer(t *testing.T) {
 		{server: "https://10.0.0.1:6443", want: "https://10.0.0.1:6443"},
 		{server: "https://h/prefix/", want: "https://h/prefix"},
 		{server: "https://h/a%2Fb/", want: "https://h/a%2Fb"},
+		{server: "https://h//", want: "https://h"},
+		{server: "https://h/a//b//", want: "https://h/a/b"},
 		{server: "http://localhost:8080", want: "http://localhost:8080"},
 		{server: "https://u:pw@h:6443/p?q=1#f", want: "https://h:6443/p"},
 		// config.Resolve always yields a scheme; guessing one here as well would be a second set of rules.

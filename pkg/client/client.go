@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"strings"
 
 	"github.com/kubex-cli/kubex/pkg/config"
@@ -131,9 +132,20 @@ func parseServer(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("invalid server %q: scheme must be http or https", config.RedactURL(raw))
 	}
 	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment, u.User = "", false, "", "", nil
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
+	// "https://h//" and "https://h/a//" mean what kubectl makes of them: no prefix, and "/a".
+	u.Path, u.RawPath = cleanPrefix(u.Path), cleanPrefix(u.RawPath)
 	return u, nil
+}
+
+// cleanPrefix removes doubled and trailing slashes from a server's path prefix; "/" means none.
+func cleanPrefix(p string) string {
+	if p == "" {
+		return ""
+	}
+	if p = path.Clean(p); p == "/" || p == "." {
+		return ""
+	}
+	return p
 }
 
 func hasCA(r *config.Resolved) bool {

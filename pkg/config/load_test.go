@@ -278,3 +278,21 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+func TestShiftLines(t *testing.T) {
+	for _, tc := range []struct {
+		msg    string
+		offset int
+		want   string
+	}{
+		{"yaml: line 3: mapping values are not allowed in this context", 10, "yaml: line 13: mapping values are not allowed in this context"},
+		{"yaml: line 2, column 4: did not find expected key", 5, "yaml: line 7, column 4: did not find expected key"},
+		{"yaml: control characters are not allowed", 5, "yaml: control characters are not allowed"},
+		{"line x", 1, "line x"},
+		{"yaml: line 3: x", 0, "yaml: line 3: x"},
+	} {
+		if got := shiftLines(tc.msg, tc.offset); got != tc.want {
+			t.Errorf("shiftLines(%q, %d) = %q, want %q", tc.msg, tc.offset, got, tc.want)
+		}
+	}
+}

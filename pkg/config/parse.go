@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -85,8 +86,7 @@ func isBlankYAML(b []byte, directives bool) bool {
 	return true
 }
 
-// parseDocument decodes one chunk. The chunk is parsed at its place in the file (preceded by as many empty
-// lines as come before it) so that YAML errors name the file's line, not the document's. nil, nil means an
+// parseDocument decodes one chunk. YAML errors name the file's line, not the document's. nil, nil means an
 // empty document.
 func parseDocument(c chunk) (*Config, error) {
 	text := c.raw
@@ -94,10 +94,10 @@ func parseDocument(c chunk) (*Config, error) {
 		// Blank the marker rather than cut it so that line numbers stay right; what follows it stays.
 		text = append([]byte("   "), text[3:]...)
 	}
-	padded := append(bytes.Repeat([]byte("\n"), c.line-1), text...)
-	j, err := yaml.YAMLToJSON(padded)
+	j, err := yaml.YAMLToJSON(text)
 	if err != nil {
-		return nil, err // "yaml: line N: ...", as kubectl reports it
+		// "yaml: line N: ...", as kubectl reports it, with N counted from the top of the file.
+		return nil, errors.New(shiftLines(err.Error(), c.line-1))
 	}
 	if bytes.Equal(bytes.TrimSpace(j), []byte("null")) {
 		return nil, nil
@@ -250,4 +250,31 @@ func defaultExec(c *Config) {
 			e.InteractiveMode = "IfAvailable"
 		}
 	}
+}
+
+// shiftLines adds offset to every "line N" in a YAML error message, turning a document's line numbers into
+// the file's.
+func shiftLines(msg string, offset int) string {
+	if offset == 0 {
+		return msg
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, "line ")
+		if i < 0 {
+			break
+		}
+		b.WriteString(msg[:i+len("line ")])
+		msg = msg[i+len("line "):]
+		n := 0
+		for n < len(msg) && msg[n] >= '0' && msg[n] <= '9' {
+			n++
+		}
+		if v, err := strconv.Atoi(msg[:n]); err == nil {
+			b.WriteString(strconv.Itoa(v + offset))
+			msg = msg[n:]
+		}
+	}
+	b.WriteString(msg)
+	return b.String()
 }

@@ -307,38 +307,67 @@ func lockFile(path string, wait time.Duration) (func(), error) {
 }
 
 // writeAtomic replaces path with data through a temporary file in the same directory, so that a reader
-// never sees half a kubeconfig. A symlinked kubeconfig stays a symlink: its target is replaced.
+// never sees half a kubeconfig. A symlinked kubeconfig stays a symlink: its target is replaced. The file keeps
+// its mode and owner; where a new inode can't keep what the old one had (other hard links to it, an owner we
+// can't give, a directory we can't write), it is rewritten in place instead, as kubectl always does.
 func writeAtomic(path string, data []byte) error {
 	target := path
 	if t, err := filepath.EvalSymlinks(path); err == nil {
 		target = t
 	}
-	dir := filepath.Dir(target)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	st, err := os.Stat(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		return replaceFile(target, data, 0o600, nil)
+	case err != nil:
 		return err
 	}
-	mode := fs.FileMode(0o600)
-	if st, err := os.Stat(target); err == nil {
-		mode = st.Mode().Perm()
+	// A file we may not write stays as it is, even though its directory would let us replace it.
+	f, err := os.OpenFile(target, os.O_WRONLY, 0)
+	if err != nil {
+		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	f.Close()
+	if hardLinks(st) > 1 {
+		return os.WriteFile(target, data, 0)
+	}
+	err = replaceFile(target, data, st.Mode().Perm(), st)
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, errOwner) {
+		return os.WriteFile(target, data, 0)
+	}
+	return err
+}
+
+// errOwner is returned when a replacement file can't be given the owner of the file it replaces.
+var errOwner = errors.New("cannot keep the file's owner")
+
+// replaceFile writes data to a temporary file beside target with mode (and the owner of old, if any), then
+// renames it over target.
+func replaceFile(target string, data []byte, mode fs.FileMode, old fs.FileInfo) error {
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
+	err = func() error {
+		defer tmp.Close()
+		if _, err := tmp.Write(data); err != nil {
+			return err
+		}
+		if err := tmp.Chmod(mode); err != nil {
+			return err
+		}
+		if old != nil {
+			if err := keepOwner(tmp, old); err != nil {
+				return fmt.Errorf("%w: %v", errOwner, err)
+			}
+		}
+		return tmp.Sync()
+	}()
+	if err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), target)

@@ -48,8 +48,13 @@ func (o *Options) Validate(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("arguments may not be passed when --raw is specified")
 	}
-	if _, err := url.ParseRequestURI(o.Raw); err != nil {
+	u, err := url.ParseRequestURI(o.Raw)
+	if err != nil {
 		return fmt.Errorf("--raw must be a valid URL path: %v", err)
+	}
+	if u.Host != "" {
+		// As kubectl: of a whole URL only the path and query count; the server is the configured one.
+		o.Raw = u.RequestURI()
 	}
 	return nil
 }
