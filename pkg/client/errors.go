@@ -78,13 +78,21 @@ const maxUnstructuredText = 2048
 // returns a *StatusError: the server's Status when the body is one, else client-go's generic error for the
 // status code (newUnstructuredResponseError), naming the resource of the request path as kubectl's
 // resource commands do: "the server could not find the requested resource (get pods x)".
-func ErrorFromResponse(resp *http.Response) error { return errorFromResponse(resp, true) }
+func ErrorFromResponse(resp *http.Response) error { return errorFromResponse(resp, true, true) }
 
 // ErrorFromRawResponse is ErrorFromResponse for requests that kubectl makes by path rather than by resource
-// (get --raw, and discovery): a generic message does not name a resource.
-func ErrorFromRawResponse(resp *http.Response) error { return errorFromResponse(resp, false) }
+// (get --raw): a generic message does not name a resource.
+func ErrorFromRawResponse(resp *http.Response) error { return errorFromResponse(resp, false, true) }
 
-func errorFromResponse(resp *http.Response, nameResource bool) error {
+// UnstructuredErrorFromResponse is the error client-go gives callers that read a response as raw bytes, as
+// discovery does: the Status body is not decoded, the message comes from the status code (or a text body).
+// Using it keeps discovery's errors worded as kubectl's, e.g. "You must be logged in to the server (the
+// server has asked for the client to provide credentials)".
+func UnstructuredErrorFromResponse(resp *http.Response) error {
+	return errorFromResponse(resp, false, false)
+}
+
+func errorFromResponse(resp *http.Response, nameResource, decodeStatus bool) error {
 	if resp.StatusCode < 400 {
 		return nil
 	}
@@ -95,7 +103,7 @@ func errorFromResponse(resp *http.Response, nameResource bool) error {
 	}
 
 	var s status
-	if json.Unmarshal(body, &s) == nil && s.Kind == "Status" &&
+	if decodeStatus && json.Unmarshal(body, &s) == nil && s.Kind == "Status" &&
 		(s.APIVersion == "" || s.APIVersion == "v1" || s.APIVersion == "meta.k8s.io/v1") && s.Status == "Failure" {
 		code := s.Code
 		if code == 0 {

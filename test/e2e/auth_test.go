@@ -57,15 +57,29 @@ current-context: test
 	return "KUBECONFIG=" + path
 }
 
-// sameAsKubectl runs args with both tools and fails unless exit code, stdout and stderr match.
+// sameAsKubectl runs args with both tools and fails unless exit code, stdout and stderr match. kubectl's
+// klog lines ("E1125 12:00:00.000000 123 memcache.go:265] ...") are left out: kubex prints the error once.
 func sameAsKubectl(t *testing.T, env []string, args ...string) result {
 	t.Helper()
 	want := runKubectl(t, env, args...)
+	want.Stderr = withoutKlogLines(want.Stderr)
 	got := runKubex(t, env, args...)
 	if got.Code != want.Code || got.Stdout != want.Stdout || got.Stderr != want.Stderr {
 		t.Errorf("kubex %s differs from kubectl\n=== kubex: %s\n=== kubectl: %s", strings.Join(args, " "), got, want)
 	}
 	return got
+}
+
+func withoutKlogLines(s string) string {
+	lines := strings.SplitAfter(s, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if len(l) > 5 && strings.ContainsRune("IWE", rune(l[0])) && strings.Trim(l[1:5], "0123456789") == "" && l[5] == ' ' {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	return strings.Join(kept, "")
 }
 
 func TestAuthClientCertificate(t *testing.T) {
@@ -96,6 +110,8 @@ func TestAuthToken(t *testing.T) {
 	}
 	bad := writeKubeconfig(t, testcluster.KubeconfigOptions{Token: "not-a-token"})
 	sameAsKubectl(t, []string{bad}, "get", "--raw", podsPath)
+	sameAsKubectl(t, []string{bad}, "api-resources")
+	sameAsKubectl(t, []string{bad}, "api-versions")
 }
 
 func TestAuthTokenFile(t *testing.T) {

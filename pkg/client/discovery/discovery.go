@@ -399,7 +399,7 @@ func (d *Discovery) fetchEndpoint(ctx context.Context, path string, old *cachedE
 		client.DrainAndClose(resp)
 		return &cachedEndpoint{Groups: []apiGroup{}}, true, nil
 	}
-	if err := client.ErrorFromResponse(resp); err != nil {
+	if err := client.UnstructuredErrorFromResponse(resp); err != nil {
 		return nil, false, err
 	}
 	if resp.StatusCode == http.StatusNotModified {
@@ -449,7 +449,7 @@ func (d *Discovery) fetchResourceList(ctx context.Context, gv GroupVersion) ([]R
 		client.DrainAndClose(resp)
 		return []Resource{}, nil
 	}
-	if err := client.ErrorFromResponse(resp); err != nil {
+	if err := client.UnstructuredErrorFromResponse(resp); err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
