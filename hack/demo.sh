@@ -23,8 +23,12 @@ YAML
 	done | "$kubectl" apply --server-side -f - >/dev/null
 done
 
+# Bold command lines only on a terminal, and never with NO_COLOR.
+bold='' plain=''
+if [[ -t 1 && -z ${NO_COLOR:-} ]]; then bold=$'\033[1m' plain=$'\033[0m'; fi
+say() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; }
 step() {
-	printf '\n\033[1m$ kubex %s\033[0m\n' "$*"
+	say "kubex $*"
 	"$kubex" "$@" || true
 }
 
@@ -53,9 +57,9 @@ contexts:
   context: {cluster: kubex-test, user: kubex-test, namespace: demo-backend}
 YAML
 } >"$multidoc"
-printf '\n\033[1m$ KUBECONFIG=%s kubex config get-contexts   # a two-document file\033[0m\n' "$multidoc"
+say "KUBECONFIG=$multidoc kubex config get-contexts   # a two-document file"
 KUBECONFIG=$multidoc "$kubex" config get-contexts
-printf '\n\033[1m$ KUBECONFIG=%s kubex config use-context backend\033[0m\n' "$multidoc"
+say "KUBECONFIG=$multidoc kubex config use-context backend"
 KUBECONFIG=$multidoc "$kubex" config use-context backend
 step config set-context --current --namespace=default
 printf '\nThe cluster keeps running: `make cluster-down` stops it. Try: export KUBECONFIG=%s\n' "$KUBECONFIG"
