@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -236,7 +238,9 @@ func maskHeader(key, value string) string {
 func (d *debugLogger) log(msg string, kv ...any) {
 	var b strings.Builder
 	now := time.Now()
-	fmt.Fprintf(&b, "I%s %7d debug.go] %q", now.Format("0102 15:04:05.000000"), d.pid, msg)
+	// klog's header names file:line; tools that parse kubectl's -v output expect both.
+	_, file, lineNo, _ := runtime.Caller(1)
+	fmt.Fprintf(&b, "I%s %7d %s:%d] %q", now.Format("0102 15:04:05.000000"), d.pid, filepath.Base(file), lineNo, msg)
 	for i := 0; i+1 < len(kv); i += 2 {
 		b.WriteByte(' ')
 		b.WriteString(kv[i].(string))

@@ -29,7 +29,7 @@ func TestDebugLevels(t *testing.T) {
 	}{
 		{v: 5, notWant: []string{`.`}},
 		{v: 6,
-			want:    []string{`^I\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ debug\.go\] "Response" verb="GET" url="https://127\.0\.0\.1:\d+/api/v1/pods\?limit=1" status="200 OK" milliseconds=\d+\n$`},
+			want:    []string{`^I\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ debug\.go:\d+\] "Response" verb="GET" url="https://127\.0\.0\.1:\d+/api/v1/pods\?limit=1" status="200 OK" milliseconds=\d+\n$`},
 			notWant: []string{`"Request"`, `headers=`, `Response Body`}},
 		{v: 7,
 			want: []string{`"Request" verb="GET" url="https://[^"]+/api/v1/pods\?limit=1" headers=<\n\tAccept: application/json\n\tAuthorization: Bearer <masked>\n\tUser-Agent: kubex/`,
