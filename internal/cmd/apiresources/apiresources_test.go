@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +17,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
+	"github.com/kubex-cli/kubex/pkg/config"
 )
 
 const testdata = "../../../testdata/apiresources"
@@ -100,17 +101,6 @@ func (s *server) take() []string {
 	return r
 }
 
-type doer struct {
-	u *url.URL
-	c *http.Client
-}
-
-func (d doer) Server() *url.URL { return d.u }
-func (d doer) NewRequest(ctx context.Context, method, path string, body io.Reader) (*http.Request, error) {
-	return http.NewRequestWithContext(ctx, method, d.u.String()+path, body)
-}
-func (d doer) Do(req *http.Request) (*http.Response, error) { return d.c.Do(req) }
-
 // deps builds a fresh Discovery per command run, as a new kubex process would, sharing cacheDir.
 type deps struct {
 	srv      *server
@@ -118,8 +108,11 @@ type deps struct {
 }
 
 func (d deps) Discovery() (*discovery.Discovery, error) {
-	u, _ := url.Parse(d.srv.URL)
-	return discovery.New(doer{u, d.srv.Client()}, d.cacheDir), nil
+	c, err := client.New(&config.Resolved{Server: d.srv.URL}, client.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return discovery.New(c, d.cacheDir), nil
 }
 
 func run(t *testing.T, d Deps, build func(Deps, *iostreams.IOStreams) *cobra.Command, args ...string) (string, error) {
