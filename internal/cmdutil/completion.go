@@ -17,24 +17,8 @@ func KubeconfigNames(load func() (*config.Stack, error), kind config.EntryKind) 
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		m := s.Merged()
-		var names []string
-		switch kind {
-		case config.KindContext:
-			for _, c := range m.Contexts {
-				names = append(names, c.Name)
-			}
-		case config.KindCluster:
-			for _, c := range m.Clusters {
-				names = append(names, c.Name)
-			}
-		case config.KindUser:
-			for _, u := range m.AuthInfos {
-				names = append(names, u.Name)
-			}
-		}
 		var out []cobra.Completion
-		for _, n := range names {
+		for _, n := range s.Merged().Names(kind) {
 			if strings.HasPrefix(n, toComplete) {
 				out = append(out, n)
 			}

@@ -156,3 +156,23 @@ type Resolved struct {
 	// InCluster is true when the server and credentials came from the pod's service account.
 	InCluster bool
 }
+
+// Names lists the names of one kind of entry (KindCluster, KindUser or KindContext), in file order.
+func (c *Config) Names(kind EntryKind) []string {
+	var out []string
+	switch kind {
+	case KindCluster:
+		for _, e := range c.Clusters {
+			out = append(out, e.Name)
+		}
+	case KindUser:
+		for _, e := range c.AuthInfos {
+			out = append(out, e.Name)
+		}
+	case KindContext:
+		for _, e := range c.Contexts {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}

@@ -32,10 +32,26 @@ type change struct {
 // if given). Within a multi-document file only the document that holds the entry is rewritten; the others
 // keep their bytes. Each file is written under "<file>.lock" and replaced atomically, keeping its mode
 // (0600 for a new file). Files without changes are not touched. The stack is reloaded afterwards.
-func (s *Stack) Modify(want *Config) error {
+func (s *Stack) Modify(want *Config) error { return s.modify(want, nil) }
+
+// ModifyRenamed is Modify for a want in which the entry oldName of kind was renamed to newName. kubectl's
+// renamed copy keeps the location of the original, so the new entry goes to the file (and document) that
+// defines oldName rather than to DefaultFile().
+func (s *Stack) ModifyRenamed(want *Config, kind EntryKind, oldName, newName string) error {
+	at, ok := s.Origin(kind, oldName)
+	if !ok {
+		return s.Modify(want)
+	}
+	return s.modify(want, func(c *change) (Origin, bool) {
+		return at, c.kind == kind && c.name == newName && !c.remove
+	})
+}
+
+// modify is Modify where place, if set, may name the origin of an entry that has none yet.
+func (s *Stack) modify(want *Config, place func(*change) (Origin, bool)) error {
 	byFile := map[string][]change{}
 	for _, c := range s.diff(want) {
-		path, err := s.destination(&c)
+		path, err := s.destination(&c, place)
 		if err != nil {
 			return err
 		}
@@ -107,7 +123,7 @@ func diffEntries[T any](kind EntryKind, have, want []T, entry func(T) (string, a
 }
 
 // destination picks the file for c, and notes in c the document that holds the entry now.
-func (s *Stack) destination(c *change) (string, error) {
+func (s *Stack) destination(c *change, place func(*change) (Origin, bool)) (string, error) {
 	var path string
 	switch c.kind {
 	case KindCurrentContext:
@@ -126,7 +142,11 @@ func (s *Stack) destination(c *change) (string, error) {
 	case kindPreferences:
 		path = s.DefaultFile()
 	default:
-		if at, ok := s.Origin(c.kind, c.name); ok {
+		at, ok := s.Origin(c.kind, c.name)
+		if !ok && place != nil {
+			at, ok = place(c)
+		}
+		if ok {
 			path, c.doc = at.File, at.Doc
 		} else {
 			path = s.DefaultFile()
@@ -170,6 +190,15 @@ func applyToFile(path string, changes []change) error {
 		}
 		applyChange(docs[n], c)
 		dirty[n] = true
+	}
+	if ndocs == 1 {
+		// kubectl rewrites a whole file, so a file of one document loses its directives, "---" and
+		// surrounding comments; doing the same keeps the two tools' files identical.
+		b, err := encodeDocument(docs[1])
+		if err != nil {
+			return err
+		}
+		return writeAtomic(path, b)
 	}
 	var out bytes.Buffer
 	written := map[int]bool{}

@@ -54,6 +54,14 @@ rewrites only the document that holds the entry.`,
 		NewCmdConfigCurrentContext(l, streams),
 		NewCmdConfigUseContext(l, streams),
 		NewCmdConfigSetContext(l, streams),
+		NewCmdConfigGetClusters(l, streams),
+		NewCmdConfigGetUsers(l, streams),
+		NewCmdConfigDeleteContext(l, streams),
+		NewCmdConfigDeleteCluster(l, streams),
+		NewCmdConfigDeleteUser(l, streams),
+		NewCmdConfigRenameContext(l, streams),
+		NewCmdConfigSetCluster(l, streams),
+		NewCmdConfigSetCredentials(l, streams),
 	)
 	return cmd
 }
