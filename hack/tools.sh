@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds (once) and caches the test-cluster binaries: etcd, kube-apiserver, kubectl, kwok.
+# Builds (once) and caches the test-cluster binaries: etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl, kwok.
 #
-#   hack/tools.sh [name...]     # default: all four
+#   hack/tools.sh [name...]     # default: all six
 #
 # Versions come from the tools modules under hack/tools (one source of truth). Each binary is
 # cached as .cache/tools/<name>-<version>; on success one `name=/abs/path` line per binary is
@@ -59,16 +60,16 @@ kube_ldflags() { # version, e.g. v1.34.4: stamped so /version reports it instead
 }
 
 want=("$@")
-[[ ${#want[@]} -gt 0 ]] || want=(etcd kube-apiserver kubectl kwok)
+[[ ${#want[@]} -gt 0 ]] || want=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
 
 for name in "${want[@]}"; do
 	case $name in
 	etcd)
 		build etcd etcd "$(modver etcd go.etcd.io/etcd/server/v3)" go.etcd.io/etcd/server/v3
 		;;
-	kube-apiserver)
+	kube-apiserver | kube-controller-manager | kube-scheduler)
 		v=$(modver kubernetes k8s.io/kubernetes)
-		build kube-apiserver kubernetes "$v" k8s.io/kubernetes/cmd/kube-apiserver -ldflags "$(kube_ldflags "$v")"
+		build "$name" kubernetes "$v" "k8s.io/kubernetes/cmd/$name" -ldflags "$(kube_ldflags "$v")"
 		;;
 	kubectl)
 		# Built without -trimpath, like the apiserver, so it reuses the apiserver's build cache.
@@ -80,7 +81,7 @@ for name in "${want[@]}"; do
 		build kwok kwok "$v" sigs.k8s.io/kwok/cmd/kwok -ldflags "-X sigs.k8s.io/kwok/pkg/consts.Version=$v"
 		;;
 	*)
-		echo "tools.sh: unknown tool $name (want etcd, kube-apiserver, kubectl or kwok)" >&2
+		echo "tools.sh: unknown tool $name (want etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl or kwok)" >&2
 		exit 2
 		;;
 	esac

@@ -1,9 +1,18 @@
-// Command bench runs kubex and the reference kubectl side by side on one local cluster and prints, for
-// each row, the median wall time and peak RSS of both and their ratios. `make bench` runs it.
+// Command bench runs kubex, the reference kubectl and, where a row defines one, a "raw" client
+// (the least work any client must do: the same requests, bodies thrown away) side by side on one
+// local cluster, and prints for each row the median wall time and peak RSS of each, with ratios.
+// `make bench` runs it.
+//
+//	go run ./hack/bench [-kubex bin/kubex] [-runs N] [-only REGEXP]
+//
+// A command that fails shows the error in its cells; the other rows still run, and the exit
+// status is then 1.
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,7 +21,9 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -20,23 +31,44 @@ import (
 	"github.com/kubex-cli/kubex/internal/testcluster"
 )
 
-// row is one command measured with both tools. Later features add their rows here.
+// row is one command measured with each tool. Later features add their rows here.
 type row struct {
-	name  string
-	args  []string
-	rtt   time.Duration                                           // if set, the server is reached through a proxy adding this round-trip time
-	setup func(ctx context.Context, c *testcluster.Cluster) error // runs once before the row
+	name        string
+	args        []string // kubex's arguments, and kubectl's unless kubectlArgs is set
+	kubectlArgs []string
+	rtt         time.Duration // if set, the server is reached through a proxy adding this round-trip time
+	seed        []string      // namespaces of seedSizes that must hold their pods first
+	raw         *rawRequest   // the raw client's requests; nil: no raw column
+	// watch: the command does not end by itself; a run lasts until it has printed a header
+	// and one line per pod, and is then ended with SIGTERM.
+	watch bool
+	big   bool // a slow row: fewer runs by default
 }
 
 // wanRTT is a round-trip time typical of a cloud cluster seen from a laptop.
 const wanRTT = 20 * time.Millisecond
 
+var allNamespaces = []string{"bench-1", "bench-2", "bench-3", "small"}
+
 func benchRows() []row {
+	podsJSON := &rawRequest{path: "/api/v1/pods?limit=500", accept: acceptJSON}
 	return []row{
 		{name: "version --client", args: []string{"version", "--client"}},
 		{name: "api-resources (warm cache)", args: []string{"api-resources"}},
-		{name: "version (20 ms RTT)", args: []string{"version"}, rtt: wanRTT},
+		{name: "version (20 ms RTT)", args: []string{"version"}, rtt: wanRTT,
+			raw: &rawRequest{path: "/version", accept: acceptJSON}},
 		{name: "api-resources (warm cache, 20 ms RTT)", args: []string{"api-resources"}, rtt: wanRTT},
+		// Seeded in steps: this row sees bench-1 alone.
+		{name: "get pods -A -o json (1000 pods)", args: []string{"get", "pods", "-A", "-o", "json"},
+			seed: []string{"bench-1"}, raw: podsJSON, big: true},
+		{name: "get pods -n small (25 pods, warm cache)", args: []string{"get", "pods", "-n", "small"},
+			seed: allNamespaces, raw: &rawRequest{path: "/api/v1/namespaces/small/pods?limit=500", accept: acceptTable}},
+		{name: "get pods -A (3025 pods)", args: []string{"get", "pods", "-A"},
+			seed: allNamespaces, raw: &rawRequest{path: "/api/v1/pods?limit=500", accept: acceptTable}, big: true},
+		{name: "get pods -A -o json (3025 pods)", args: []string{"get", "pods", "-A", "-o", "json"},
+			seed: allNamespaces, raw: podsJSON, big: true},
+		{name: "watch pods -A (until 3025 rows)", args: []string{"watch", "pods", "-A"}, kubectlArgs: []string{"get", "pods", "-A", "-w"},
+			seed: allNamespaces, raw: &rawRequest{path: "/api/v1/pods?limit=500", accept: acceptTable, watch: true}, watch: true, big: true},
 	}
 }
 
@@ -47,113 +79,324 @@ type sample struct {
 }
 
 func main() {
+	if isRawInvocation() {
+		runRaw()
+		return
+	}
 	kubex := flag.String("kubex", "bin/kubex", "the kubex binary to measure")
-	runs := flag.Int("runs", 15, "measured runs of each command (after one warm-up run)")
+	runs := flag.Int("runs", 0, "measured runs of each command after one warm-up run (default 15, and 5 for the big rows)")
+	only := flag.String("only", "", "run only the rows whose name matches this regular expression")
 	flag.Parse()
+	filter, err := regexp.Compile(*only)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: -only:", err)
+		os.Exit(2)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *kubex, *runs); err != nil {
+	if err := run(ctx, *kubex, *runs, filter); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, kubex string, runs int) error {
+// tool is one column: a binary and how it is invoked for a row.
+type tool struct {
+	name string
+	bin  string
+	args func(r row, server string) []string // nil: the tool has nothing to run for this row
+	// exits: the tool ends by itself even in a watch row (the raw client stops once the
+	// watch is open), so its lines are not counted.
+	exits bool
+}
+
+func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) error {
 	kubex, err := filepath.Abs(kubex)
 	if err != nil {
 		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var rows []row
+	for _, r := range benchRows() {
+		if filter.MatchString(r.name) {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("no row matches -only %q", filter)
 	}
 	c, err := testcluster.Start(ctx, testcluster.Options{Log: os.Stderr})
 	if err != nil {
 		return err
 	}
 	defer c.Stop()
+	seed, err := newSeeder(c)
+	if err != nil {
+		return err
+	}
 
 	tmp, err := os.MkdirTemp("", "kubex-bench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	tools := []struct{ name, path string }{{"kubex", kubex}, {"kubectl", c.Kubectl}}
-	kubeconfigs := map[time.Duration]string{0: c.AdminKubeconfig}
+	tools := []tool{
+		{"kubex", kubex, func(r row, _ string) []string { return r.args }, false},
+		{"kubectl", c.Kubectl, func(r row, _ string) []string {
+			if r.kubectlArgs != nil {
+				return r.kubectlArgs
+			}
+			return r.args
+		}, false},
+		{"raw", self, func(r row, server string) []string {
+			if r.raw == nil {
+				return nil
+			}
+			return r.raw.args(server, c.CAFile, c.AdminCert, c.AdminKey)
+		}, true},
+	}
+	type endpoint struct{ kubeconfig, server string }
+	endpoints := map[time.Duration]endpoint{0: {c.AdminKubeconfig, c.Server}}
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "COMMAND\tKUBEX TIME\tKUBECTL TIME\tTIME RATIO\tKUBEX RSS\tKUBECTL RSS\tRSS RATIO\n")
-	for _, r := range benchRows() {
-		if r.setup != nil {
-			if err := r.setup(ctx, c); err != nil {
-				return fmt.Errorf("%s: setup: %w", r.name, err)
-			}
+	fmt.Fprintf(tw, "COMMAND\tKUBEX\tKUBECTL\tRAW\tKUBEX/KUBECTL\tKUBEX/RAW\tKUBEX RSS\tKUBECTL RSS\tRAW RSS\tRSS KUBEX/KUBECTL\n")
+	var failures []error
+	for _, r := range rows {
+		if err := seed.ensure(ctx, r.seed...); err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
 		}
-		var medians [2]sample
 		fmt.Fprintf(os.Stderr, "bench: %s\n", r.name)
-		kubeconfig, ok := kubeconfigs[r.rtt]
+		ep, ok := endpoints[r.rtt]
 		if !ok {
-			if kubeconfig, err = delayedKubeconfig(c, r.rtt, tmp); err != nil {
+			if ep.kubeconfig, ep.server, err = delayedKubeconfig(c, r.rtt, tmp); err != nil {
 				return err
 			}
-			kubeconfigs[r.rtt] = kubeconfig
+			endpoints[r.rtt] = ep
+		}
+		n := runs
+		if n <= 0 {
+			n = 15
+			if r.big {
+				n = 5
+			}
+		}
+		lines := 0
+		if r.watch {
+			lines = seed.pods() + 1 // a header and one row per pod
 		}
 		samples := make([][]sample, len(tools))
-		// Alternate the tools run by run so that drift on the machine hits both alike.
-		for i := -1; i < runs; i++ {
-			for t, tool := range tools {
-				env := append(os.Environ(), "KUBECONFIG="+kubeconfig,
-					"KUBECACHEDIR="+filepath.Join(tmp, tool.name+"-cache"), "HOME="+filepath.Join(tmp, tool.name+"-home"))
-				s, err := measure(ctx, tool.path, r.args, env)
+		errs := make([]error, len(tools))
+		// Alternate the tools run by run so that drift on the machine hits all alike.
+		for i := -1; i < n; i++ {
+			for t, tl := range tools {
+				args := tl.args(r, ep.server)
+				if args == nil || errs[t] != nil {
+					continue
+				}
+				env := append(os.Environ(), "KUBECONFIG="+ep.kubeconfig,
+					"KUBECACHEDIR="+filepath.Join(tmp, tl.name+"-cache"), "HOME="+filepath.Join(tmp, tl.name+"-home"))
+				want := lines
+				if tl.exits {
+					want = 0
+				}
+				s, err := measure(ctx, tl.bin, args, env, want)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
 				if err != nil {
-					return fmt.Errorf("%s: %s: %w", r.name, tool.name, err)
+					// One failure marks the tool's cells for the row: no point running it again.
+					errs[t] = err
+					failures = append(failures, fmt.Errorf("%s: %s: %w", r.name, tl.name, err))
+					continue
 				}
 				if i >= 0 { // the first run warms caches and is not counted
 					samples[t] = append(samples[t], s)
 				}
 			}
 		}
-		for t := range tools {
-			medians[t] = median(samples[t])
+		cells := make([]cell, len(tools))
+		for t, tl := range tools {
+			switch {
+			case errs[t] != nil:
+				cells[t] = cell{err: errs[t]}
+			case tl.args(r, ep.server) == nil:
+				cells[t] = cell{absent: true}
+			default:
+				cells[t] = cell{s: median(samples[t])}
+			}
 		}
-		kx, kc := medians[0], medians[1]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2fx\t%s\t%s\t%.2fx\n", r.name,
-			kx.wall.Round(100*time.Microsecond), kc.wall.Round(100*time.Microsecond), float64(kx.wall)/float64(kc.wall),
-			mib(kx.maxRSS), mib(kc.maxRSS), float64(kx.maxRSS)/float64(kc.maxRSS))
+		kx, kc, raw := cells[0], cells[1], cells[2]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.name,
+			kx.wall(), kc.wall(), raw.wall(), ratio(kx, kc, wallOf), ratio(kx, raw, wallOf),
+			kx.rss(), kc.rss(), raw.rss(), ratio(kx, kc, rssOf))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(failures) > 0 {
+		for _, err := range failures {
+			fmt.Fprintln(os.Stderr, "bench: failed:", err)
+		}
+		return fmt.Errorf("%d command(s) failed", len(failures))
+	}
+	return nil
 }
 
-// delayedKubeconfig writes a kubeconfig that reaches the cluster through a delayProxy adding rtt. The
-// proxy lives until the process ends.
-func delayedKubeconfig(c *testcluster.Cluster, rtt time.Duration, dir string) (string, error) {
+// cell is one tool's result for a row.
+type cell struct {
+	s      sample
+	err    error
+	absent bool
+}
+
+func (c cell) wall() string {
+	switch {
+	case c.err != nil:
+		return errorCell(c.err)
+	case c.absent:
+		return "-"
+	}
+	return fmtDuration(c.s.wall)
+}
+
+func (c cell) rss() string {
+	switch {
+	case c.err != nil:
+		return "error"
+	case c.absent:
+		return "-"
+	}
+	return mib(c.s.maxRSS)
+}
+
+func wallOf(s sample) float64 { return float64(s.wall) }
+func rssOf(s sample) float64  { return float64(s.maxRSS) }
+
+func ratio(a, b cell, f func(sample) float64) string {
+	if a.err != nil || b.err != nil || a.absent || b.absent || f(b.s) == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx", f(a.s)/f(b.s))
+}
+
+// errorCell is the start of an error's first line, without tabs (they would break the table).
+func errorCell(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	msg = exitStatus.ReplaceAllString(msg, "")
+	msg = strings.ReplaceAll(msg, "\t", " ")
+	if len(msg) > 40 {
+		msg = msg[:37] + "..."
+	}
+	return "ERROR: " + msg
+}
+
+var exitStatus = regexp.MustCompile(`^exit status \d+: |error: `)
+
+func fmtDuration(d time.Duration) string {
+	if d >= time.Second {
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	}
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
+
+// delayedKubeconfig writes a kubeconfig that reaches the cluster through a delayProxy adding rtt,
+// and returns it with the proxy's URL. The proxy lives until the process ends.
+func delayedKubeconfig(c *testcluster.Cluster, rtt time.Duration, dir string) (string, string, error) {
 	u, err := url.Parse(c.Server)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	p, err := startDelayProxy(u.Host, rtt/2)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
+	server := "https://" + p.Addr()
 	path := filepath.Join(dir, fmt.Sprintf("kubeconfig-rtt-%s", rtt))
-	return path, c.WriteKubeconfig(path, testcluster.KubeconfigOptions{
-		Server: "https://" + p.Addr(), ClientCert: c.AdminCert, ClientKey: c.AdminKey,
+	return path, server, c.WriteKubeconfig(path, testcluster.KubeconfigOptions{
+		Server: server, ClientCert: c.AdminCert, ClientKey: c.AdminKey,
 	})
 }
 
-func measure(ctx context.Context, bin string, args, env []string) (sample, error) {
+// runTimeout bounds one run, so that a hanging command fails its row instead of the bench.
+const runTimeout = 2 * time.Minute
+
+// measure runs bin once. With lines > 0 the command is a watch: its time is until it has
+// printed that many lines; it is then sent SIGTERM, and its peak RSS is taken once it has exited.
+func measure(ctx context.Context, bin string, args, env []string, lines int) (sample, error) {
+	ctx, cancel := context.WithTimeout(ctx, runTimeout)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = env
-	cmd.Stdout = io.Discard
 	stderr := &limitedBuffer{max: 4096}
 	cmd.Stderr = stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		return sample{}, fmt.Errorf("%w: %s", err, stderr.b)
+	var stdout io.ReadCloser
+	if lines > 0 {
+		var err error
+		if stdout, err = cmd.StdoutPipe(); err != nil {
+			return sample{}, err
+		}
+	} else {
+		cmd.Stdout = io.Discard
 	}
-	wall := time.Since(start)
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return sample{}, err
+	}
+	wall := time.Duration(0)
+	if lines > 0 {
+		seen, err := countLines(stdout, lines)
+		wall = time.Since(start)
+		if err != nil || seen < lines {
+			_ = cmd.Process.Kill()
+			waitErr := cmd.Wait() // the command's own exit status if it ended early
+			return sample{}, fmt.Errorf("%w: printed %d of %d lines: %s", errors.Join(ctx.Err(), waitErr, err), seen, lines, stderr.b)
+		}
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		go io.Copy(io.Discard, stdout) // whatever it prints while exiting
+		if err := cmd.Wait(); err != nil && !terminated(err) {
+			return sample{}, fmt.Errorf("after SIGTERM: %w: %s", err, stderr.b)
+		}
+	} else {
+		if err := cmd.Wait(); err != nil {
+			return sample{}, fmt.Errorf("%w: %s", errors.Join(err, ctx.Err()), stderr.b)
+		}
+		wall = time.Since(start)
+	}
 	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	var rss int64
 	if ru != nil {
 		rss = ru.Maxrss * 1024 // Linux reports KiB
 	}
 	return sample{wall: wall, maxRSS: rss}, nil
+}
+
+// countLines reads r until it has seen want newlines or r ends.
+func countLines(r io.Reader, want int) (int, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	n := 0
+	for n < want {
+		b, err := br.ReadSlice('\n')
+		if len(b) > 0 && b[len(b)-1] == '\n' {
+			n++
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// terminated reports whether a command sent SIGTERM ended by it, or exited with a status of
+// its own in answer (a tool may catch the signal).
+func terminated(err error) bool {
+	var exitErr *exec.ExitError
+	return errors.As(err, &exitErr)
 }
 
 // median takes the medians of wall time and of RSS separately.

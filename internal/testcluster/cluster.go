@@ -1,9 +1,18 @@
 // Package testcluster runs a real, throwaway Kubernetes control plane on loopback for tests, the
-// demo, the benchmarks and `hack/cluster`: etcd, kube-apiserver and kwok (which fakes a node and
-// its pods, and serves exec, attach, logs and port-forward), plus the reference kubectl.
+// demo, the benchmarks and `hack/cluster`: etcd, kube-apiserver, kube-controller-manager,
+// kube-scheduler and kwok (which fakes a node and its pods, and serves exec, attach, logs and
+// port-forward), plus the reference kubectl.
 //
-// There is no scheduler and no controller-manager: pods must set spec.nodeName to NodeName, and
-// the ServiceAccount admission plugin is disabled so namespaces need no default ServiceAccount.
+// It is a real control plane minus the kubelet: Deployments make ReplicaSets and pods, the
+// scheduler binds pods to the kwok node (NodeName; pods need not set spec.nodeName, though
+// setting it skips the scheduler), deleted namespaces finish deleting, and the garbage collector
+// removes dependents. The ServiceAccount admission plugin stays disabled: with it, a pod created
+// right after its namespace would race the controller-manager creating the namespace's default
+// ServiceAccount.
+//
+// For fault tests, StopAPIServer, StartAPIServer and RestartAPIServer take the apiserver away
+// and bring it back on the same port (the other processes reconnect), and Compact makes every
+// resourceVersion issued so far too old, so that watches from them get 410 Gone.
 package testcluster
 
 import (
@@ -19,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -51,12 +61,15 @@ type Cluster struct {
 	NoRightsToken  string // token of user NoRightsUser, who has no RBAC rights at all
 	NoRightsUser   string
 
-	NodeName string // the kwok node: pods must set spec.nodeName to it
+	NodeName string // the kwok node, where the scheduler puts every pod
 	Kubectl  string // reference kubectl (same version as the apiserver)
 	Tools    map[string]string
 
 	EtcdURL     string
 	KubeletPort int // kwok's kubelet API port (the node's daemon endpoint)
+	// The secure ports of kube-controller-manager and kube-scheduler (/healthz, /metrics).
+	ControllerManagerPort int
+	SchedulerPort         int
 
 	// kwok wiring for pods on NodeName: exec runs local commands in ExecDir; logs serve
 	// LogsFile (and PreviousLogsFile for --previous); attach follows lines appended to
@@ -69,11 +82,16 @@ type Cluster struct {
 	PortForwardAddr  string
 
 	mu      sync.Mutex
-	procs   []*proc
-	tempDir bool // Dir was created by Start: Stop removes it
+	procs   []*proc // in start order
+	tempDir bool    // Dir was created by Start: Stop removes it
 	stopped bool
 	log     io.Writer
+	detach  bool
+	apiArgs []string // kube-apiserver's arguments, for StartAPIServer; nil after Load
 }
+
+// procNames lists the cluster's processes in start order; Stop kills them in reverse.
+var procNames = []string{"etcd", "kube-apiserver", "kwok", "kube-controller-manager", "kube-scheduler"}
 
 // PortForwardPodPort is the pod port that kwok forwards to Cluster.PortForwardAddr.
 const PortForwardPodPort = 8080
@@ -83,9 +101,10 @@ const (
 	readyDeadline = 2 * time.Minute
 )
 
-// Start builds the tools if needed, starts etcd, kube-apiserver and kwok on free loopback
-// ports, waits until the apiserver is ready and the fake node is Ready, and writes the
-// kubeconfigs. On error, nothing is left running.
+// Start builds the tools if needed, starts etcd, kube-apiserver, kwok, kube-controller-manager
+// and kube-scheduler on free loopback ports, waits until the apiserver is ready, the fake node is
+// Ready and the controller-manager and scheduler are healthy, and writes the kubeconfigs. On
+// error, nothing is left running.
 func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	log := opts.Log
 	if log == nil {
@@ -109,7 +128,7 @@ var errPortInUse = errors.New("a port was already in use")
 
 func start(ctx context.Context, opts Options, log io.Writer, tools map[string]string) (_ *Cluster, err error) {
 	began := time.Now()
-	c := &Cluster{Dir: opts.Dir, log: log, Tools: tools, Kubectl: tools["kubectl"]}
+	c := &Cluster{Dir: opts.Dir, log: log, Tools: tools, Kubectl: tools["kubectl"], detach: opts.Detach}
 	if c.Dir == "" {
 		if opts.Detach {
 			// A temp dir is reclaimed once its owner exits (see TempDir).
@@ -141,11 +160,12 @@ func start(ctx context.Context, opts Options, log io.Writer, tools map[string]st
 		}
 	}()
 
-	ports, err := freePorts(5)
+	ports, err := freePorts(7)
 	if err != nil {
 		return nil, err
 	}
 	etcdPort, peerPort, apiPort, kubeletPort, fwdPort := ports[0], ports[1], ports[2], ports[3], ports[4]
+	c.ControllerManagerPort, c.SchedulerPort = ports[5], ports[6]
 	c.Server = fmt.Sprintf("https://127.0.0.1:%d", apiPort)
 	c.EtcdURL = fmt.Sprintf("http://127.0.0.1:%d", etcdPort)
 	c.KubeletPort = kubeletPort
@@ -178,39 +198,37 @@ func start(ctx context.Context, opts Options, log io.Writer, tools map[string]st
 		return nil, err
 	}
 	// The apiserver retries etcd until it answers, so both start at once.
-	if err := c.startProc("kube-apiserver", opts.Detach, nil,
-		"--etcd-servers="+c.EtcdURL,
+	c.apiArgs = []string{
+		"--etcd-servers=" + c.EtcdURL,
 		"--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1",
 		fmt.Sprintf("--secure-port=%d", apiPort),
-		"--tls-cert-file="+c.path("apiserver.crt"),
-		"--tls-private-key-file="+c.path("apiserver.key"),
-		"--client-ca-file="+c.CAFile,
+		"--tls-cert-file=" + c.path("apiserver.crt"),
+		"--tls-private-key-file=" + c.path("apiserver.key"),
+		"--client-ca-file=" + c.CAFile,
 		"--service-account-issuer=https://kubernetes.default.svc",
-		"--service-account-key-file="+c.path("sa.pub"),
-		"--service-account-signing-key-file="+c.path("sa.key"),
+		"--service-account-key-file=" + c.path("sa.pub"),
+		"--service-account-signing-key-file=" + c.path("sa.key"),
 		"--authorization-mode=RBAC",
-		"--token-auth-file="+c.path("tokens.csv"),
+		"--token-auth-file=" + c.path("tokens.csv"),
 		"--service-cluster-ip-range=10.96.0.0/16",
-		"--kubelet-client-certificate="+c.AdminCert,
-		"--kubelet-client-key="+c.AdminKey,
+		"--kubelet-client-certificate=" + c.AdminCert,
+		"--kubelet-client-key=" + c.AdminKey,
 		// kwok's node has only an InternalIP worth dialling.
 		"--kubelet-preferred-address-types=InternalIP",
-		// No controller-manager creates default ServiceAccounts.
+		// The controller-manager creates each namespace's default ServiceAccount, but only a
+		// moment after the namespace: a pod created at once would be refused without this.
 		"--disable-admission-plugins=ServiceAccount",
 		"--allow-privileged=true",
-	); err != nil {
+	}
+	if err := c.startProc("kube-apiserver", opts.Detach, nil, c.apiArgs...); err != nil {
 		return nil, err
 	}
-
+	if err := c.awaitAPIServer(ctx); err != nil {
+		return nil, err
+	}
 	client, err := c.httpClient()
 	if err != nil {
-		return nil, err
-	}
-	if err := c.waitFor(ctx, "apiserver /readyz", readyDeadline, func(ctx context.Context) (bool, error) {
-		body, code, err := c.do(ctx, client, http.MethodGet, "/readyz", nil)
-		return err == nil && code == http.StatusOK && string(body) == "ok", nil
-	}); err != nil {
 		return nil, err
 	}
 
@@ -230,7 +248,36 @@ func start(ctx context.Context, opts Options, log io.Writer, tools map[string]st
 	); err != nil {
 		return nil, err
 	}
-	if err := c.createNode(ctx, client); err != nil {
+	common := []string{
+		"--kubeconfig=" + c.AdminKubeconfig,
+		"--authentication-kubeconfig=" + c.AdminKubeconfig,
+		"--authorization-kubeconfig=" + c.AdminKubeconfig,
+		"--leader-elect=false",
+		"--bind-address=127.0.0.1",
+	}
+	if err := c.startProc("kube-controller-manager", opts.Detach, nil, slices.Concat(common, []string{
+		fmt.Sprintf("--secure-port=%d", c.ControllerManagerPort),
+		"--service-account-private-key-file=" + c.path("sa.key"),
+		"--root-ca-file=" + c.CAFile,
+		// One identity (admin) for all controllers: no per-controller tokens to mint.
+		"--use-service-account-credentials=false",
+	})...); err != nil {
+		return nil, err
+	}
+	if err := c.startProc("kube-scheduler", opts.Detach, nil, slices.Concat(common, []string{
+		fmt.Sprintf("--secure-port=%d", c.SchedulerPort),
+	})...); err != nil {
+		return nil, err
+	}
+
+	// The three came up together; await them together.
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Go(func() { errs[0] = c.createNode(ctx, client) })
+	wg.Go(func() { errs[1] = c.awaitHealthz(ctx, "kube-controller-manager", c.ControllerManagerPort) })
+	wg.Go(func() { errs[2] = c.awaitHealthz(ctx, "kube-scheduler", c.SchedulerPort) })
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	if err := c.save(); err != nil {
@@ -238,6 +285,42 @@ func start(ctx context.Context, opts Options, log io.Writer, tools map[string]st
 	}
 	fmt.Fprintf(log, "testcluster: ready in %.1fs at %s (state in %s)\n", time.Since(began).Seconds(), c.Server, c.Dir)
 	return c, nil
+}
+
+// awaitAPIServer waits until the apiserver's /readyz says ok.
+func (c *Cluster) awaitAPIServer(ctx context.Context) error {
+	client, err := c.httpClient()
+	if err != nil {
+		return err
+	}
+	defer client.CloseIdleConnections()
+	return c.waitFor(ctx, "apiserver /readyz", readyDeadline, func(ctx context.Context) (bool, error) {
+		body, code, err := c.do(ctx, client, http.MethodGet, "/readyz", nil)
+		return err == nil && code == http.StatusOK && string(body) == "ok", nil
+	})
+}
+
+// awaitHealthz waits until a component's /healthz on its secure port says ok. Its serving
+// certificate is self-signed (made at start-up), so it is not verified; anonymous requests to
+// /healthz are allowed by default.
+func (c *Cluster) awaitHealthz(ctx context.Context, name string, port int) error {
+	tr := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Timeout: 5 * time.Second, Transport: tr}
+	url := fmt.Sprintf("https://127.0.0.1:%d/healthz", port)
+	return c.waitFor(ctx, name+" /healthz", readyDeadline, func(ctx context.Context) (bool, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return false, err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return false, nil
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		return err == nil && resp.StatusCode == http.StatusOK && string(body) == "ok", nil
+	})
 }
 
 func (c *Cluster) path(name string) string { return filepath.Join(c.Dir, name) }
@@ -355,7 +438,7 @@ func (c *Cluster) do(ctx context.Context, client *http.Client, method, path stri
 func (c *Cluster) Running() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.stopped || len(c.procs) == 0 {
+	if c.stopped || len(c.procs) != len(procNames) {
 		return false
 	}
 	for _, p := range c.procs {
@@ -367,7 +450,8 @@ func (c *Cluster) Running() bool {
 }
 
 // Stop kills the processes (whole process groups) and removes Dir if Start created it; for a
-// Dir given to Start it removes the state file and keeps the logs. Safe to call more than once.
+// Dir given to Start it removes the state file and keeps the logs. Safe to call more than once,
+// and after StopAPIServer or a restart.
 func (c *Cluster) Stop() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -376,7 +460,7 @@ func (c *Cluster) Stop() error {
 	}
 	c.stopped = true
 	var errs []error
-	// Reverse start order: kwok, then the apiserver, then etcd.
+	// Reverse start order: the scheduler and controller-manager, kwok, the apiserver, etcd.
 	for i := len(c.procs) - 1; i >= 0; i-- {
 		errs = append(errs, c.procs[i].kill())
 	}
@@ -398,6 +482,8 @@ func (c *Cluster) Stop() error {
 
 // save writes cluster.json and one <name>.pid per process, for Load.
 func (c *Cluster) save() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, p := range c.procs {
 		if err := os.WriteFile(c.path(p.name+".pid"), fmt.Appendf(nil, "%d\n", p.pid), 0o644); err != nil {
 			return err
@@ -410,7 +496,8 @@ func (c *Cluster) save() error {
 	return os.WriteFile(c.path(stateFile), b, 0o600) // it holds the tokens
 }
 
-// Load returns the cluster saved in dir by a detached Start, to check or Stop it.
+// Load returns the cluster saved in dir by a detached Start, to check or Stop it. A process
+// without a pid file (a cluster from an older harness) is left out, so Running reports false.
 func Load(dir string) (*Cluster, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -425,8 +512,11 @@ func Load(dir string) (*Cluster, error) {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, stateFile), err)
 	}
 	c.Dir = dir
-	for _, name := range []string{"etcd", "kube-apiserver", "kwok"} {
+	for _, name := range procNames {
 		b, err := os.ReadFile(c.path(name + ".pid"))
+		if errors.Is(err, os.ErrNotExist) && name != "etcd" && name != "kube-apiserver" {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

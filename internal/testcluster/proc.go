@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"time"
 )
 
@@ -18,10 +19,19 @@ type proc struct {
 	done chan struct{}
 }
 
-// startProc starts a tool in its own process group with its output in <name>.log.
+// startProc starts a tool in its own process group with its output in <name>.log. A process
+// started again under the same name (a restart) takes the old one's place in c.procs, and its
+// output is appended to the same log.
 func (c *Cluster) startProc(name string, detach bool, env []string, args ...string) error {
 	bin := c.Tools[name]
-	logf, err := os.Create(c.path(name + ".log"))
+	c.mu.Lock()
+	i := slices.IndexFunc(c.procs, func(p *proc) bool { return p.name == name })
+	c.mu.Unlock()
+	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if i >= 0 {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	}
+	logf, err := os.OpenFile(c.path(name+".log"), flags, 0o644)
 	if err != nil {
 		return err
 	}
@@ -42,8 +52,16 @@ func (c *Cluster) startProc(name string, detach bool, env []string, args ...stri
 		close(p.done)
 	}()
 	c.mu.Lock()
-	c.procs = append(c.procs, p)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if c.stopped { // Stop ran meanwhile (e.g. during a StartAPIServer)
+		_ = p.kill()
+		return fmt.Errorf("starting %s: the cluster was stopped", name)
+	}
+	if i >= 0 {
+		c.procs[i] = p
+	} else {
+		c.procs = append(c.procs, p)
+	}
 	return nil
 }
 

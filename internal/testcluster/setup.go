@@ -41,7 +41,7 @@ func buildTools(ctx context.Context, log io.Writer) (map[string]string, error) {
 			tools[name] = path
 		}
 	}
-	for _, name := range []string{"etcd", "kube-apiserver", "kubectl", "kwok"} {
+	for _, name := range append([]string{"kubectl"}, procNames...) {
 		if tools[name] == "" {
 			return nil, fmt.Errorf("testcluster: hack/tools.sh did not report %s", name)
 		}
