@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/kubex-cli/kubex/pkg/yamldoc"
 )
 
 // DefaultInClusterDir is where Kubernetes mounts a pod's service-account token, CA and namespace.
@@ -67,7 +69,7 @@ type Stack struct {
 type file struct {
 	path   string
 	exists bool
-	chunks []chunk
+	chunks []yamldoc.Chunk
 	docs   []*Config // by document number - 1; nil for an empty document
 }
 
@@ -175,24 +177,24 @@ func readFile(path string) (*file, error) {
 	}
 	// No Stat for the file's mode: a write takes it from the file it replaces, under the lock.
 	f.exists = true
-	f.chunks = splitDocuments(data)
+	f.chunks = yamldoc.Split(data)
 	ndocs := 0
 	for _, c := range f.chunks {
-		ndocs = max(ndocs, c.doc)
+		ndocs = max(ndocs, c.Doc)
 	}
 	f.docs = make([]*Config, ndocs)
 	for _, c := range f.chunks {
-		if c.doc == 0 {
+		if c.Doc == 0 {
 			continue
 		}
 		cfg, err := parseDocument(c)
 		if err != nil {
 			if ndocs > 1 {
-				return nil, fmt.Errorf("error loading config file %q: document %d: %w", path, c.doc, err)
+				return nil, fmt.Errorf("error loading config file %q: document %d: %w", path, c.Doc, err)
 			}
 			return nil, fmt.Errorf("error loading config file %q: %w", path, err)
 		}
-		f.docs[c.doc-1] = cfg
+		f.docs[c.Doc-1] = cfg
 	}
 	return f, nil
 }

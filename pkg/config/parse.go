@@ -6,98 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
-	"sigs.k8s.io/yaml"
+	"github.com/kubex-cli/kubex/pkg/yamldoc"
 )
-
-// chunk is a stretch of a file's bytes: one YAML document with the "---" line that opens it, or the
-// comments before a file's first "---". Keeping the bytes lets a writer change one document and put the
-// others back exactly as they were.
-type chunk struct {
-	raw  []byte
-	line int // 1-based line of the chunk's first byte in the file
-	doc  int // 1-based document number; 0 for a preamble that is no document
-}
-
-// splitDocuments cuts data at lines that start a YAML document ("---" alone or followed by blanks or a
-// comment). Text before the first marker is a document only if it holds more than blanks and comments,
-// which is how YAML parsers count them.
-func splitDocuments(data []byte) []chunk {
-	var chunks []chunk
-	start, startLine, line := 0, 1, 1
-	for off := 0; off < len(data); {
-		end := bytes.IndexByte(data[off:], '\n')
-		next := len(data)
-		if end >= 0 {
-			next = off + end + 1
-		}
-		if off > start && isDocumentMarker(data[off:next]) {
-			chunks = append(chunks, chunk{raw: data[start:off], line: startLine})
-			start, startLine = off, line
-		}
-		off = next
-		line++
-	}
-	if start < len(data) || len(chunks) == 0 {
-		chunks = append(chunks, chunk{raw: data[start:], line: startLine})
-	}
-	n := 0
-	for i := range chunks {
-		// Preamble: an empty file, or only comments and directives (%YAML, %TAG: YAML allows them before a
-		// "---", and kubectl reads such files) before the first "---".
-		if i == 0 && !isDocumentMarker(firstLine(chunks[0].raw)) && isBlankYAML(chunks[0].raw, len(chunks) > 1) {
-			continue
-		}
-		n++
-		chunks[i].doc = n
-	}
-	return chunks
-}
-
-func firstLine(b []byte) []byte {
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		return b[:i+1]
-	}
-	return b
-}
-
-func isDocumentMarker(line []byte) bool {
-	if !bytes.HasPrefix(line, []byte("---")) {
-		return false
-	}
-	rest := line[3:]
-	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n'
-}
-
-// isBlankYAML reports whether b holds nothing but blank lines and comments, and directive lines (a "%" in
-// column 1) if directives.
-func isBlankYAML(b []byte, directives bool) bool {
-	for _, l := range strings.Split(string(b), "\n") {
-		if directives && strings.HasPrefix(l, "%") {
-			continue
-		}
-		l = strings.TrimSpace(l)
-		if l != "" && !strings.HasPrefix(l, "#") {
-			return false
-		}
-	}
-	return true
-}
 
 // parseDocument decodes one chunk. YAML errors name the file's line, not the document's. nil, nil means an
 // empty document.
-func parseDocument(c chunk) (*Config, error) {
-	text := c.raw
-	if isDocumentMarker(firstLine(text)) {
-		// Blank the marker rather than cut it so that line numbers stay right; what follows it stays.
-		text = append([]byte("   "), text[3:]...)
-	}
-	j, err := yaml.YAMLToJSON(text)
+func parseDocument(c yamldoc.Chunk) (*Config, error) {
+	j, err := yamldoc.ToJSON(c)
 	if err != nil {
-		// "yaml: line N: ...", as kubectl reports it, with N counted from the top of the file.
-		return nil, errors.New(shiftLines(err.Error(), c.line-1))
+		return nil, err
 	}
 	if bytes.Equal(bytes.TrimSpace(j), []byte("null")) {
 		return nil, nil
@@ -250,31 +169,4 @@ func defaultExec(c *Config) {
 			e.InteractiveMode = "IfAvailable"
 		}
 	}
-}
-
-// shiftLines adds offset to every "line N" in a YAML error message, turning a document's line numbers into
-// the file's.
-func shiftLines(msg string, offset int) string {
-	if offset == 0 {
-		return msg
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(msg, "line ")
-		if i < 0 {
-			break
-		}
-		b.WriteString(msg[:i+len("line ")])
-		msg = msg[i+len("line "):]
-		n := 0
-		for n < len(msg) && msg[n] >= '0' && msg[n] <= '9' {
-			n++
-		}
-		if v, err := strconv.Atoi(msg[:n]); err == nil {
-			b.WriteString(strconv.Itoa(v + offset))
-			msg = msg[n:]
-		}
-	}
-	b.WriteString(msg)
-	return b.String()
 }

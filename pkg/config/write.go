@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/kubex-cli/kubex/pkg/yamldoc"
 )
 
 // kindPreferences marks a change of the preferences block; it has no name and no Origin.
@@ -165,19 +167,19 @@ func applyToFile(path string, changes []change) error {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	chunks := splitDocuments(data)
+	chunks := yamldoc.Split(data)
 	docs := map[int]*Config{}
 	ndocs := 0
 	for _, c := range chunks {
-		if c.doc == 0 {
+		if c.Doc == 0 {
 			continue
 		}
-		ndocs = c.doc
+		ndocs = c.Doc
 		cfg, err := parseDocument(c)
 		if err != nil {
 			return fmt.Errorf("error loading config file %q: %w", path, err)
 		}
-		docs[c.doc] = cfg
+		docs[c.Doc] = cfg
 	}
 	dirty := map[int]bool{}
 	for _, c := range changes {
@@ -203,19 +205,19 @@ func applyToFile(path string, changes []change) error {
 	var out bytes.Buffer
 	written := map[int]bool{}
 	for _, c := range chunks {
-		if c.doc == 0 || !dirty[c.doc] {
-			out.Write(c.raw)
+		if c.Doc == 0 || !dirty[c.Doc] {
+			out.Write(c.Raw)
 			continue
 		}
-		if isDocumentMarker(firstLine(c.raw)) {
+		if yamldoc.StartsWithMarker(c.Raw) {
 			out.WriteString("---\n")
 		}
-		b, err := encodeDocument(docs[c.doc])
+		b, err := encodeDocument(docs[c.Doc])
 		if err != nil {
 			return err
 		}
 		out.Write(b)
-		written[c.doc] = true
+		written[c.Doc] = true
 	}
 	for n := 1; n <= ndocs; n++ {
 		if !dirty[n] || written[n] {
