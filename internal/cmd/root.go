@@ -50,6 +50,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		versioncmd.NewCmdVersion(f, f.IOStreams),
 		completion.NewCmdCompletion(f.IOStreams),
 		get.NewCmdGet(f, f.IOStreams),
+		get.NewCmdWatch(f, f.IOStreams),
 		configcmd.NewCmdConfig(f, f.IOStreams),
 		apiresources.NewCmdAPIResources(f, f.IOStreams),
 		apiresources.NewCmdAPIVersions(f, f.IOStreams),
@@ -86,8 +87,11 @@ func Main(args []string) (code int) {
 		}
 	}()
 
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if sig, ok := received.Load().(syscall.Signal); ok {
+		if err == nil && cmd != nil && cmd.Annotations[cmdutil.InterruptEndsCommand] != "" {
+			return 0
+		}
 		dieOf(sig)
 		return 128 + int(sig) // if the signal did not end the process
 	}

@@ -130,7 +130,7 @@ func TestGetRaw(t *testing.T) {
 		{"whole URL", []string{"get", "--raw", "https://elsewhere:6443/api/v1/namespaces/default/pods/a%20b"}, 0, `{"kind":"Pod","metadata":{"name":"a b"}}`, ""},
 		{"not found", []string{"get", "--raw", "/apis/nope/v1/things"}, 1, "", "Error from server (NotFound): the server could not find the requested resource\n"},
 		{"arguments", []string{"get", "--raw", "/version", "pods"}, 1, "", "error: arguments may not be passed when --raw is specified\n"},
-		{"no --raw", []string{"get", "pods"}, 1, "", "error: only --raw is supported so far: listing resources is not implemented yet\nSee 'kubex get -h' for help and examples\n"},
+		{"with -o", []string{"get", "--raw", "/version", "-o", "json"}, 1, "", "error: --raw and --output are mutually exclusive\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// InterruptEndsCommand is a cobra annotation: Ctrl-C is how the command is meant to end (a watch), so
+// kubex exits 0 after it instead of dying of the signal.
+const InterruptEndsCommand = "kubex.io/interrupt-ends-command"
+
 // ExitError ends kubex with Code; Err (if any) is printed first. Commands such as exec use it to hand the
 // remote command's exit code to the shell.
 type ExitError struct {
@@ -45,6 +49,39 @@ func FlagError(cmd *cobra.Command, err error) error {
 	return &usageError{err: err, hint: fmt.Sprintf("See '%s --help' for usage.", cmd.CommandPath())}
 }
 
+// Aggregate reports errs together, as kubectl's resource commands report every object that failed: nil for
+// none, the error itself for one, else an *Errors printed one line each.
+func Aggregate(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return &Errors{Errs: errs}
+}
+
+// Errors is several failures of one command.
+type Errors struct{ Errs []error }
+
+func (e *Errors) Error() string {
+	msgs := make([]string, len(e.Errs))
+	for i, err := range e.Errs {
+		msgs[i] = message(err)
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// message is one error's line in an aggregate: its own wording if it has one, else its text without kubectl's
+// "error: " prefix (kubectl's MultipleErrors).
+func message(err error) string {
+	var um userMessager
+	if errors.As(err, &um) {
+		return um.UserMessage()
+	}
+	return err.Error()
+}
+
 // userMessager is implemented by errors that know their own wording, such as API Status errors
 // ("Error from server (NotFound): ...") and connection errors naming the server.
 type userMessager interface{ UserMessage() string }
@@ -65,7 +102,10 @@ func PrintError(w io.Writer, err error) int {
 	}
 	var um userMessager
 	var usage *usageError
+	var agg *Errors
 	switch {
+	case errors.As(err, &agg):
+		fmt.Fprintln(w, agg.Error())
 	case errors.As(err, &um):
 		fmt.Fprintln(w, um.UserMessage())
 	case errors.As(err, &usage):
@@ -75,7 +115,11 @@ func PrintError(w io.Writer, err error) int {
 		if !strings.HasPrefix(msg, "error: ") {
 			msg = "error: " + msg
 		}
-		fmt.Fprintln(w, msg)
+		// As kubectl: a message that ends its own lines gets no extra newline.
+		if !strings.HasSuffix(msg, "\n") {
+			msg += "\n"
+		}
+		fmt.Fprint(w, msg)
 	}
 	return code
 }

@@ -3,6 +3,7 @@
 package cmdutil
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,8 +91,17 @@ func (f *Factory) Discovery() (*discovery.Discovery, error) {
 		if err != nil {
 			return nil, err
 		}
-		return discovery.New(c, f.cacheDir()), nil
+		return discovery.New(c, f.cacheDir(), discovery.WithWarnings(f.Warn)), nil
 	})
+}
+
+// Warn prints a warning on stderr as kubectl does ("Warning: ..."), yellow on a colour terminal.
+func (f *Factory) Warn(msg string) {
+	if f.IOStreams.IsStderrTTY() && f.IOStreams.ColorEnabled() {
+		fmt.Fprintf(f.IOStreams.ErrOut, "\x1b[33;1mWarning:\x1b[0m %s\n", msg)
+		return
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "Warning: %s\n", msg)
 }
 
 func (f *Factory) loader() *config.Loader {

@@ -43,6 +43,10 @@ type Option func(*Discovery)
 // WithTTL overrides the 6-hour cache TTL.
 func WithTTL(ttl time.Duration) Option { return func(d *Discovery) { d.ttl = ttl } }
 
+// WithWarnings has warn told of what kubectl warns about while resolving names: a short name that
+// also matches a lower-priority resource.
+func WithWarnings(warn func(string)) Option { return func(d *Discovery) { d.warn = warn } }
+
 // WithClock replaces time.Now, for tests.
 func WithClock(now func() time.Time) Option { return func(d *Discovery) { d.now = now } }
 
@@ -54,6 +58,7 @@ type Discovery struct {
 	dir    string // per-server cache directory; "" disables the disk cache
 	ttl    time.Duration
 	now    func() time.Time
+	warn   func(string)
 
 	mu          sync.Mutex
 	cache       *cacheFile // the disk cache as last read or written; nil if none

@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -57,7 +58,7 @@ func (d *Discovery) lookup(ctx context.Context, typed string, categories bool) (
 				return rs, nil
 			}
 		}
-		if r, ok := doc.resolve(typed); ok {
+		if r, ok := doc.resolve(typed, d.warn); ok {
 			return []Resource{r}, nil
 		}
 		if attempt > 0 || d.reloaded {
@@ -116,18 +117,18 @@ func (doc *document) each(f func(Resource)) {
 	}
 }
 
-func (doc *document) resolve(typed string) (Resource, bool) {
+func (doc *document) resolve(typed string, warn func(string)) (Resource, bool) {
 	rank := doc.ranks()
 	full := strings.Count(typed, ".") >= 2
 	var p []string
 	if full {
 		p = strings.SplitN(typed, ".", 3)
-		if r, ok := doc.byResource(p[0], p[1], p[2], rank); ok {
+		if r, ok := doc.byResource(p[0], p[1], p[2], rank, warn); ok {
 			return r, true
 		}
 	}
 	name, group, _ := strings.Cut(typed, ".")
-	if r, ok := doc.byResource(name, "", group, rank); ok {
+	if r, ok := doc.byResource(name, "", group, rank, warn); ok {
 		return r, true
 	}
 	if full {
@@ -139,8 +140,8 @@ func (doc *document) resolve(typed string) (Resource, bool) {
 }
 
 // byResource matches plural and singular names, after expanding short names.
-func (doc *document) byResource(name, version, group string, rank map[GroupVersion]int) (Resource, bool) {
-	name, version, group = doc.expandShortName(name, version, group)
+func (doc *document) byResource(name, version, group string, rank map[GroupVersion]int, warn func(string)) (Resource, bool) {
+	name, version, group = doc.expandShortName(name, version, group, warn)
 	name = strings.ToLower(name)
 	var cands []Resource
 	doc.each(func(r Resource) {
@@ -165,7 +166,9 @@ func (doc *document) byResource(name, version, group string, rank map[GroupVersi
 // (exactly, in the group if one is given) stays; otherwise the first short name that matches, in
 // discovery order, gives the resource and group, dropping the version as client-go does; failing that,
 // a short name in a group the typed group is a prefix of.
-func (doc *document) expandShortName(name, version, group string) (string, string, string) {
+//
+// As client-go, it warns (through warn, if not nil) of each other resource the short name also matches.
+func (doc *document) expandShortName(name, version, group string, warn func(string)) (string, string, string) {
 	found := false
 	doc.each(func(r Resource) {
 		if (group == "" || r.Group == group) && (name == r.Name || name == r.SingularName) {
@@ -176,9 +179,19 @@ func (doc *document) expandShortName(name, version, group string) (string, strin
 		return name, version, group
 	}
 	var long Resource
+	warned := map[[2]string]bool{}
 	doc.each(func(r Resource) {
-		if !found && (group == "" || r.Group == group) && slices.Contains(r.ShortNames, name) {
+		if (group != "" && r.Group != group) || !slices.Contains(r.ShortNames, name) {
+			return
+		}
+		if !found {
 			long, found = r, true
+			return
+		}
+		key := [2]string{r.Group, r.Name}
+		if (r.Group != long.Group || r.Name != long.Name) && !warned[key] && warn != nil {
+			warned[key] = true
+			warn(fmt.Sprintf("short name %q could also match lower priority resource %s", name, r.GroupResource()))
 		}
 	})
 	if found {

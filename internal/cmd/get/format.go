@@ -1,0 +1,99 @@
+package get
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kubex-cli/kubex/pkg/printers"
+)
+
+// format is a parsed -o: the printer's name and its argument (a template, a column spec, a file).
+type format struct {
+	name string // "", "wide", "json", "yaml", "name", "jsonpath", "go-template", "custom-columns"
+	arg  string // template text or column spec, files already read
+}
+
+// human is kubectl's human-readable output: a server-side table.
+func (f format) human() bool { return f.name == "" || f.name == "wide" }
+
+// formats lists what -o takes, for the error on anything else.
+var formats = []string{"custom-columns", "custom-columns-file", "go-template", "go-template-file", "json", "jsonpath",
+	"jsonpath-as-json", "jsonpath-file", "name", "template", "templatefile", "wide", "yaml"}
+
+// parseFormat reads -o and --template as kubectl does: "-o jsonpath=T" or "-o jsonpath --template T"; a
+// --template alone means a go-template. Files named by *-file formats are read here.
+func parseFormat(output, template string) (format, error) {
+	if output == "" && template != "" {
+		output = "go-template"
+	}
+	name, arg, hasArg := strings.Cut(output, "=")
+	if !hasArg {
+		arg = template
+	}
+	switch name {
+	case "", "wide", "json", "yaml", "name":
+		if hasArg {
+			return format{}, unknownFormat(output)
+		}
+		return format{name: name}, nil
+	case "template":
+		name = "go-template"
+	case "templatefile":
+		name = "go-template-file"
+	case "jsonpath", "jsonpath-as-json", "jsonpath-file", "go-template", "go-template-file", "custom-columns", "custom-columns-file":
+	default:
+		return format{}, unknownFormat(output)
+	}
+	switch {
+	case arg == "" && strings.HasPrefix(name, "custom-columns"):
+		return format{}, fmt.Errorf("custom-columns format specified but no custom columns given")
+	case arg == "":
+		return format{}, fmt.Errorf("template format specified but no template given")
+	}
+	if base, isFile := strings.CutSuffix(name, "-file"); isFile {
+		text, err := readFile("output "+name, arg)
+		if err != nil {
+			return format{}, err
+		}
+		// custom-columns-file keeps its name: kubectl prints a file's header even with --no-headers.
+		if name != "custom-columns-file" {
+			name = base
+		}
+		arg = text
+	}
+	return format{name: name, arg: arg}, nil
+}
+
+func unknownFormat(output string) error {
+	return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: %s", output, strings.Join(formats, ","))
+}
+
+// objectPrinter builds the printer of a non-table format.
+func (o *Options) objectPrinter(w io.Writer, opts printers.ObjectOptions) (printers.ObjectPrinter, error) {
+	opts.ShowManagedFields = o.ShowManagedFields
+	opts.AllowMissingKeys = o.AllowMissingKeys
+	if o.streams.IsStdoutTTY() && o.format.name != "json" && o.format.name != "yaml" {
+		// Names, template and column output carry the server's strings as they are.
+		w = printers.NewTerminalWriter(w)
+	}
+	switch o.format.name {
+	case "json":
+		return printers.NewJSON(w, opts), nil
+	case "yaml":
+		return printers.NewYAML(w, opts), nil
+	case "name":
+		return printers.NewName(w, opts), nil
+	case "jsonpath":
+		return printers.NewJSONPath(w, o.format.arg, opts)
+	case "jsonpath-as-json":
+		return printers.NewJSONPathAsJSON(w, o.format.arg, opts)
+	case "go-template":
+		return printers.NewGoTemplate(w, o.format.arg, opts)
+	case "custom-columns":
+		return printers.NewCustomColumns(w, o.format.arg, o.NoHeaders, opts)
+	case "custom-columns-file":
+		return printers.NewCustomColumnsFile(w, strings.NewReader(o.format.arg), opts)
+	}
+	return nil, unknownFormat(o.Output)
+}

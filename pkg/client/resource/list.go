@@ -1,0 +1,216 @@
+package resource
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/kubex-cli/kubex/pkg/client"
+)
+
+// Header is what a List or Table body says before its items: kind, apiVersion, list metadata and, for a
+// Table, its column definitions.
+type Header struct {
+	Kind       string
+	APIVersion string
+	Metadata   struct {
+		ResourceVersion    string `json:"resourceVersion"`
+		Continue           string `json:"continue"`
+		RemainingItemCount *int64 `json:"remainingItemCount"`
+	}
+	ColumnDefinitions json.RawMessage // Tables only
+}
+
+// IsTable reports whether the body was a meta.k8s.io Table (rows) rather than a List (items).
+func (h *Header) IsTable() bool { return h.Kind == "Table" }
+
+// DecodeList reads a List or a Table from r as a stream. header is called once, when the items (or rows)
+// begin or, for a body without any, at its end; then item is called for each element as it is read. The
+// RawMessage passed to item is reused for the next one: copy what must outlive the call. Fields that
+// arrive after the items (the API server sends none) still land in h.
+func DecodeList(r io.Reader, h *Header, header func(*Header) error, item func(json.RawMessage) error) error {
+	dec := json.NewDecoder(r)
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	announced := false
+	announce := func() error {
+		if announced {
+			return nil
+		}
+		announced = true
+		if header != nil {
+			return header(h)
+		}
+		return nil
+	}
+	var raw json.RawMessage
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return decodeError(err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "kind":
+			err = dec.Decode(&h.Kind)
+		case "apiVersion":
+			err = dec.Decode(&h.APIVersion)
+		case "metadata":
+			err = dec.Decode(&h.Metadata)
+		case "columnDefinitions":
+			err = dec.Decode(&h.ColumnDefinitions)
+		case "items", "rows":
+			if err := announce(); err != nil {
+				return err
+			}
+			if err := expectArrayOrNull(dec); err != nil {
+				if err == errNull {
+					continue
+				}
+				return err
+			}
+			for dec.More() {
+				if err := dec.Decode(&raw); err != nil {
+					return decodeError(err)
+				}
+				if err := item(raw); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token() // ']'
+		default:
+			err = dec.Decode(&raw)
+		}
+		if err != nil {
+			return decodeError(err)
+		}
+	}
+	if _, err := dec.Token(); err != nil { // '}'
+		return decodeError(err)
+	}
+	return announce()
+}
+
+var errNull = fmt.Errorf("null")
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return decodeError(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("decoding the server's answer: want %q, got %v", want, tok)
+	}
+	return nil
+}
+
+func expectArrayOrNull(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return decodeError(err)
+	}
+	if tok == nil {
+		return errNull
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return fmt.Errorf("decoding the server's answer: want a list of items, got %v", tok)
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("decoding the server's answer: %w", err)
+}
+
+// Doer is the part of *client.Client a Lister uses.
+type Doer interface {
+	NewRequest(ctx context.Context, method, pathAndQuery string, body io.Reader) (*http.Request, error)
+	Do(req *http.Request) (*http.Response, error)
+}
+
+var _ Doer = (*client.Client)(nil)
+
+// Get sends a GET for pathAndQuery with accept and returns the response, or the API error it carries.
+func Get(ctx context.Context, c Doer, pathAndQuery, accept string) (*http.Response, error) {
+	req, err := c.NewRequest(ctx, http.MethodGet, pathAndQuery, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", accept)
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if err := client.ErrorFromResponse(resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// List reads the collection at path page by page (opts.Limit items a page, following continue tokens),
+// calling page for each page's header and item for each of its items, in order. The next page is asked
+// for as soon as this page's continue token has been read, so it travels while this one is printed. It
+// returns the first page's header: the list's resourceVersion is the one of its first page.
+func List(ctx context.Context, c Doer, path, accept string, opts ListOptions, page func(*Header) error, item func(*Header, json.RawMessage) error) (*Header, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type answer struct {
+		resp *http.Response
+		err  error
+	}
+	fetch := func(cont string) <-chan answer {
+		ch := make(chan answer, 1)
+		o := opts
+		o.Continue = cont
+		go func() {
+			resp, err := Get(ctx, c, WithQuery(path, o), accept)
+			ch <- answer{resp, err}
+		}()
+		return ch
+	}
+	// A prefetched page that is not going to be read must not leak its connection.
+	var pending <-chan answer
+	defer func() {
+		if pending != nil {
+			cancel()
+			if a := <-pending; a.resp != nil {
+				a.resp.Body.Close()
+			}
+		}
+	}()
+
+	var first *Header
+	pending = fetch(opts.Continue)
+	for pending != nil {
+		a := <-pending
+		pending = nil
+		if a.err != nil {
+			return first, a.err
+		}
+		h := &Header{}
+		err := DecodeList(a.resp.Body, h, func(h *Header) error {
+			if h.Metadata.Continue != "" && opts.Limit > 0 {
+				pending = fetch(h.Metadata.Continue)
+			}
+			if first == nil {
+				first = h
+			}
+			if page != nil {
+				return page(h)
+			}
+			return nil
+		}, func(raw json.RawMessage) error { return item(h, raw) })
+		a.resp.Body.Close()
+		if err != nil {
+			return first, err
+		}
+	}
+	return first, nil
+}

@@ -1,0 +1,268 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kubex-cli/kubex/internal/testcluster"
+)
+
+// widgetCRD is a custom resource with printer columns of several types, one of them -o wide only.
+const widgetCRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.e2e.kubex.io}
+spec:
+  group: e2e.kubex.io
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd], categories: [kubex]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+              color: {type: string}
+              ratio: {type: number}
+              note: {type: string}
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    - {name: Color, type: string, jsonPath: .spec.color, priority: 1}
+    - {name: Ratio, type: number, jsonPath: .spec.ratio}
+    - {name: Note, type: string, jsonPath: .spec.note}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+`
+
+// getFixture is what the parity tests look at: two namespaces with a Deployment (whose pods the
+// controllers make), ConfigMaps with awkward strings, a Service, and custom resources.
+type getFixture struct {
+	ns1, ns2 string
+	label    string // a label selector matching every fixture object
+}
+
+func newGetFixture(t *testing.T) getFixture {
+	t.Helper()
+	c := cluster()
+	if err := c.Apply(t.Context(), widgetCRD); err != nil {
+		t.Fatal(err)
+	}
+	if r := runKubectl(t, nil, "wait", "--for=condition=Established", "crd/widgets.e2e.kubex.io", "--timeout=60s"); r.Code != 0 {
+		t.Fatalf("CRD not established: %s", r)
+	}
+	f := getFixture{ns1: newNamespace(t), ns2: newNamespace(t)}
+	f.label = "fixture=" + f.ns1
+	var b strings.Builder
+	for _, ns := range []string{f.ns1, f.ns2} {
+		fmt.Fprintf(&b, `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: %[1]s, labels: {%[2]s}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, %[2]s, tier: front}}
+    spec:
+      containers: [{name: c, image: nginx}, {name: sidecar, image: busybox}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: %[1]s, labels: {%[2]s, kind: plain}, annotations: {note: "<b>&amp;</b> \u00e9"}}
+data:
+  long: "a long value that goes on and on, well past the eighty columns at which YAML folds plain strings, and then some"
+  multi: "line one\nline two\n"
+  empty: ""
+  number: "007"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: other, namespace: %[1]s, labels: {%[2]s}}
+data: {a: "1"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: front, namespace: %[1]s, labels: {%[2]s}}
+spec: {ports: [{port: 80, name: http}], selector: {app: web}}
+---
+apiVersion: e2e.kubex.io/v1
+kind: Widget
+metadata: {name: small, namespace: %[1]s, labels: {%[2]s}}
+spec: {size: 3, color: blue, ratio: 0.5, note: "first line\nsecond line"}
+---
+apiVersion: e2e.kubex.io/v1
+kind: Widget
+metadata: {name: big, namespace: %[1]s, labels: {%[2]s}}
+spec: {size: 1000000, color: red, ratio: 2.0}
+`, ns, f.label[:len("fixture")]+": "+f.ns1)
+	}
+	if err := c.Apply(t.Context(), b.String()); err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range []string{f.ns1, f.ns2} {
+		if r := runKubectl(t, nil, "rollout", "status", "-n", ns, "deploy/web", "--timeout=60s"); r.Code != 0 {
+			t.Fatalf("deployment in %s not ready: %s", ns, r)
+		}
+	}
+	return f
+}
+
+// TestGetParity compares kubex get with kubectl get on the same objects, byte for byte, for every output
+// format, selectors, chunking, sorting and the errors users meet.
+func TestGetParity(t *testing.T) {
+	t.Parallel()
+	f := newGetFixture(t)
+	n1, sel := f.ns1, f.label
+	manifest := filepath.Join(t.TempDir(), "objects.yaml")
+	if err := os.WriteFile(manifest, []byte(fmt.Sprintf(`apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: %[1]s}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: front}
+---
+apiVersion: e2e.kubex.io/v1
+kind: Widget
+metadata: {name: big, namespace: %[1]s}
+`, n1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	one := filepath.Join(t.TempDir(), "one.json")
+	if err := os.WriteFile(one, []byte(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"other"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmpl := filepath.Join(t.TempDir(), "names.tmpl")
+	if err := os.WriteFile(tmpl, []byte(`{{range .items}}{{.metadata.name}} {{.kind}}{{"\n"}}{{end}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cols := filepath.Join(t.TempDir(), "cols.txt")
+	if err := os.WriteFile(cols, []byte("NAME   NAMESPACE\nmetadata.name   metadata.namespace\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, args := range [][]string{
+		// Tables.
+		{"get", "pods", "-n", n1},
+		{"get", "pods", "-n", n1, "-o", "wide"},
+		{"get", "pods,cm,svc", "-n", n1},
+		{"get", "all", "-n", n1},
+		{"get", "kubex", "-n", n1},
+		{"get", "deploy,rs", "-A", "-l", sel},
+		{"get", "widgets", "-n", n1},
+		{"get", "wd", "-n", n1, "-o", "wide"},
+		{"get", "widgets.e2e.kubex.io", "-A", "-l", sel, "--show-labels"},
+		{"get", "cm", "-n", n1, "-L", "kind", "-L", "fixture", "--show-kind"},
+		{"get", "cm", "-n", n1, "--no-headers"},
+		{"get", "cm/settings", "svc/front", "widget/big", "-n", n1},
+		{"get", "cm", "settings", "other", "-n", n1},
+		{"get", "pods", "-n", n1, "--chunk-size=1"},
+		{"get", "pods", "-A", "-l", sel, "--chunk-size=1", "-o", "wide"},
+		{"get", "pods", "-n", n1, "--field-selector", "status.phase=Running"},
+		{"get", "cm", "-n", n1, "--sort-by", ".metadata.name"},
+		{"get", "widgets", "-n", n1, "--sort-by", "{.spec.size}"},
+		{"get", "widgets", "-n", n1, "--sort-by", "spec.size", "-o", "name"},
+		{"get", "ns", n1},
+		{"get", "-f", manifest, "-n", n1},
+		{"get", "cm", "-n", n1, "--server-print=false"},
+		// Whole objects.
+		{"get", "cm", "settings", "-n", n1, "-o", "json"},
+		{"get", "cm", "settings", "-n", n1, "-o", "yaml"},
+		{"get", "cm", "-n", n1, "-o", "json"},
+		{"get", "cm", "-n", n1, "-o", "yaml", "--chunk-size=1"},
+		{"get", "widgets,svc", "-n", n1, "-o", "yaml"},
+		{"get", "pods", "-A", "-l", sel, "-o", "json"},
+		{"get", "cm/settings", "widget/small", "-n", n1, "-o", "json", "--show-managed-fields"},
+		{"get", "-f", manifest, "-n", n1, "-o", "name"},
+		{"get", "-f", one, "-n", n1, "-o", "json"},
+		{"get", "cm", "-n", n1, "-o", "name"},
+		{"get", "all", "-n", n1, "-o", "name"},
+		{"get", "cm", "-n", n1, "-o", "jsonpath={.items[*].metadata.name}"},
+		{"get", "cm", "settings", "-n", n1, "-o", "jsonpath={.data.long}{\"\\n\"}{.metadata.labels}"},
+		{"get", "widgets", "-n", n1, "-o", "jsonpath={range .items[*]}{.metadata.name}={.spec.size},{.spec.ratio}{\"\\n\"}{end}"},
+		{"get", "cm", "-n", n1, "-o", "jsonpath-file=" + tmpl},
+		{"get", "cm", "-n", n1, "-o", "go-template={{range .items}}{{.metadata.name}}:{{len .data}} {{end}}"},
+		{"get", "cm", "-n", n1, "-o", "go-template-file=" + tmpl},
+		{"get", "cm", "settings", "-n", n1, "--template={{.data.number}}"},
+		{"get", "pods", "-n", n1, "-o", "custom-columns=NAME:.metadata.name,IMAGES:.spec.containers[*].image,NODE:.spec.nodeName,MISSING:.status.nope"},
+		{"get", "cm", "-n", n1, "-o", "custom-columns-file=" + cols},
+		{"get", "cm", "-n", n1, "-o", "custom-columns=NAME:.metadata.name", "--no-headers", "--sort-by=.metadata.name"},
+		// Errors, in kubectl's words.
+		{"get", "foos"},
+		{"get", "cm", "nope", "-n", n1},
+		{"get", "cm", "settings", "nope", "other", "nope2", "-n", n1},
+		{"get", "cm", "settings", "nope", "-n", n1, "-o", "json"},
+		{"get", "cm", "nope", "-n", n1, "-o", "yaml"},
+		{"get", "cm", "nope", "-n", n1, "--ignore-not-found"},
+		{"get", "cm", "nope", "-n", n1, "--ignore-not-found", "-o", "json"},
+		{"get", "pods", "-n", "empty-" + n1},
+		{"get", "pods", "-A", "-l", "nothing=matches"},
+		{"get", "pods", "-n", "empty-" + n1, "-o", "json"},
+		{"get", "cm", "settings", "-A"},
+		{"get", "pods", "web", "-l", "a=b"},
+		{"get", "pods", "pods/web"},
+		{"get", "cm", "-n", n1, "-o", "jsonpath={.items[0].nope}", "--allow-missing-template-keys=false"},
+		{"get", "cm", "-n", n1, "-o", "yamll"},
+		{"get", "cm", "-n", n1, "--show-labels", "-o", "json"},
+		{"get", "cm", "-n", n1, "--output-watch-events"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			sameAsKubectl(t, nil, args...)
+		})
+	}
+}
+
+// TestGetDifferences checks where kubex's get differs from kubectl's on purpose.
+func TestGetDifferences(t *testing.T) {
+	t.Parallel()
+	f := newGetFixture(t)
+	for _, tc := range []struct {
+		args       []string
+		code       int
+		stdout     string
+		stderr     string // a part of it
+		kubectlErr string // a part of kubectl's stderr, to show the difference is still there
+	}{
+		// kubex has no explain command to suggest.
+		{args: []string{"get"}, code: 1, stderr: "error: Required resource not specified.\nSee 'kubex get -h'", kubectlErr: "kubectl explain"},
+		// kubectl drops the sorting error and claims there is nothing: "No resources found".
+		{args: []string{"get", "cm", "-n", f.ns1, "--sort-by", ".nope"}, code: 1,
+			stderr: `error: couldn't find any field with path "{.nope}" in the list of objects`, kubectlErr: "No resources found"},
+		// 0.5 and 2 (an integer once decoded) do not compare: kubectl dies with a klog F line.
+		{args: []string{"get", "widgets", "-n", f.ns1, "--sort-by", "spec.ratio"}, code: 1,
+			stderr: "error: field {.spec.ratio} is an unsortable type", kubectlErr: "F1"},
+	} {
+		got := runKubex(t, nil, tc.args...)
+		if got.Code != tc.code || got.Stdout != tc.stdout || !strings.Contains(got.Stderr, tc.stderr) {
+			t.Errorf("kubex %s: want exit %d, stdout %q, stderr containing %q: %s", strings.Join(tc.args, " "), tc.code, tc.stdout, tc.stderr, got)
+		}
+		if want := runKubectl(t, nil, tc.args...); !strings.Contains(want.Stderr, tc.kubectlErr) {
+			t.Errorf("kubectl %s no longer differs (want %q in its stderr): %s", strings.Join(tc.args, " "), tc.kubectlErr, want)
+		}
+	}
+}
+
+// TestGetForbidden checks the wording of an RBAC refusal, which names the user and the verb.
+func TestGetForbidden(t *testing.T) {
+	t.Parallel()
+	noRights := writeKubeconfig(t, testcluster.KubeconfigOptions{Token: cluster().NoRightsToken})
+	for _, args := range [][]string{
+		{"get", "pods"},
+		{"get", "pods", "-A", "-o", "json"},
+		{"get", "cm", "x", "-n", "default"},
+		{"get", "nodes", "-o", "name"},
+	} {
+		r := sameAsKubectl(t, []string{noRights}, args...)
+		if r.Code == 0 || !strings.Contains(r.Stderr, `User "`+cluster().NoRightsUser+`" cannot`) {
+			t.Errorf("%v: want a Forbidden error naming the user: %s", args, r)
+		}
+	}
+}
