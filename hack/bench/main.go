@@ -69,6 +69,8 @@ func benchRows() []row {
 			seed: allNamespaces, raw: podsJSON, big: true},
 		{name: "watch pods -A (until 3025 rows)", args: []string{"watch", "pods", "-A"}, kubectlArgs: []string{"get", "pods", "-A", "-w"},
 			seed: allNamespaces, raw: &rawRequest{path: "/api/v1/pods?limit=500", accept: acceptTable, watch: true}, watch: true, big: true},
+		{name: "watch pods -A --streaming-list (until 3025 rows)", args: []string{"watch", "pods", "-A", "--streaming-list"}, kubectlArgs: []string{"get", "pods", "-A", "-w"},
+			seed: allNamespaces, watch: true, big: true},
 	}
 }
 

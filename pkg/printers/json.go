@@ -43,7 +43,7 @@ const maxDepth = 10000
 
 // jnode is one JSON value. For a member of an object it also records the member's key.
 type jnode struct {
-	start, end       int32 // the value's token in src (or buf, flagValueInBuf); containers: unused
+	start, end       int32 // the value's token in src (or buf, flagValueInBuf); containers: their bytes in src
 	keyStart, keyEnd int32 // the key's bytes, decoded, without quotes
 	kid0, kid1       int32 // containers: their members are kids[kid0:kid1], objects sorted by key
 	kind             uint8
@@ -59,6 +59,9 @@ type jsonDoc struct {
 	stack   []int32
 	buf     []byte // decoded keys and synthetic values
 	scratch []byte // one decoded string at a time
+	// unsorted leaves object members in their order, for reading values out (member still finds the
+	// last of duplicate keys) rather than printing.
+	unsorted bool
 }
 
 type syntaxError struct {
@@ -163,6 +166,7 @@ func (d *jsonDoc) parseObjectBody(i, depth int) (int32, int, error) {
 	i = skipSpace(s, i+1)
 	if i < len(s) && s[i] == '}' {
 		d.closeContainer(n, base)
+		d.nodes[n].end = int32(i + 1)
 		return n, i + 1, nil
 	}
 	for {
@@ -208,7 +212,10 @@ func (d *jsonDoc) parseObjectBody(i, depth int) (int32, int, error) {
 			return 0, i, &syntaxError{"expected ',' or '}' in an object", i}
 		}
 		d.closeContainer(n, base)
-		d.sortMembers(n)
+		d.nodes[n].end = int32(i + 1)
+		if !d.unsorted {
+			d.sortMembers(n)
+		}
 		return n, i + 1, nil
 	}
 }
@@ -220,6 +227,7 @@ func (d *jsonDoc) parseArray(i, depth int) (int32, int, error) {
 	i = skipSpace(s, i+1)
 	if i < len(s) && s[i] == ']' {
 		d.closeContainer(n, base)
+		d.nodes[n].end = int32(i + 1)
 		return n, i + 1, nil
 	}
 	for {
@@ -240,6 +248,7 @@ func (d *jsonDoc) parseArray(i, depth int) (int32, int, error) {
 			return 0, i, &syntaxError{"expected ',' or ']' in an array", i}
 		}
 		d.closeContainer(n, base)
+		d.nodes[n].end = int32(i + 1)
 		return n, i + 1, nil
 	}
 }

@@ -3,6 +3,7 @@ package printers
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -37,20 +38,58 @@ type Row struct {
 	HasObject bool // the row carried an object (includeObject was not None)
 }
 
-// DecodeRow decodes a meta.k8s.io TableRow.
+// DecodeRow decodes a meta.k8s.io TableRow; a RowDecoder does the same with its memory reused.
 func DecodeRow(raw []byte) (Row, error) {
-	var w struct {
-		Cells  []json.RawMessage `json:"cells"`
-		Object *struct {
-			Metadata RowMeta `json:"metadata"`
-		} `json:"object"`
+	var d RowDecoder
+	return d.Decode(raw)
+}
+
+// RowDecoder decodes Table rows: one validating pass, and only the cells and the object's metadata read
+// out, so that the rest of a row (managedFields, a whole object) costs only the pass.
+type RowDecoder struct{ d jsonDoc }
+
+// Decode decodes raw. The cells are slices of raw: they are valid as long as raw is.
+func (rd *RowDecoder) Decode(raw []byte) (Row, error) {
+	d := &rd.d
+	d.unsorted = true
+	root, err := d.parse(raw)
+	if err == nil && d.nodes[root].kind != kindObject {
+		err = errors.New("not an object")
 	}
-	if err := json.Unmarshal(raw, &w); err != nil {
+	if err != nil {
 		return Row{}, fmt.Errorf("decoding a table row: %w", err)
 	}
-	r := Row{Cells: w.Cells}
-	if w.Object != nil {
-		r.Meta, r.HasObject = w.Object.Metadata, true
+	var r Row
+	if cells := d.member(root, "cells"); cells >= 0 && d.nodes[cells].kind == kindArray {
+		kids := d.kids[d.nodes[cells].kid0:d.nodes[cells].kid1]
+		r.Cells = make([]json.RawMessage, len(kids))
+		for i, k := range kids {
+			r.Cells[i] = d.token(k)
+		}
+	}
+	obj := d.member(root, "object")
+	if obj < 0 || d.nodes[obj].kind != kindObject {
+		return r, nil
+	}
+	r.HasObject = true
+	m := d.member(obj, "metadata")
+	if m < 0 || d.nodes[m].kind != kindObject {
+		return r, nil
+	}
+	str := func(name string) string {
+		s, _ := d.stringValue(d.member(m, name))
+		return string(s)
+	}
+	r.Meta = RowMeta{Namespace: str("namespace"), Name: str("name"), UID: str("uid"),
+		ResourceVersion: str("resourceVersion"), CreationTimestamp: str("creationTimestamp")}
+	if l := d.member(m, "labels"); l >= 0 && d.nodes[l].kind == kindObject {
+		kids := d.kids[d.nodes[l].kid0:d.nodes[l].kid1]
+		r.Meta.Labels = make(map[string]string, len(kids))
+		for _, k := range kids {
+			if v, ok := d.stringValue(k); ok {
+				r.Meta.Labels[string(d.key(k))] = string(v)
+			}
+		}
 	}
 	return r, nil
 }
@@ -79,6 +118,7 @@ type TablePrinter struct {
 	nameColumn     int
 	printedHeaders bool
 	eventColumn    bool
+	rows           RowDecoder
 }
 
 // NewTablePrinter prints to w with o.
@@ -121,6 +161,15 @@ func (p *TablePrinter) setColumns(cols []TableColumn) {
 
 // SetEventColumn adds kubectl's leading EVENT column (--output-watch-events) to the rows that follow.
 func (p *TablePrinter) SetEventColumn(on bool) { p.eventColumn = on }
+
+// PrintRawRow decodes and prints one row given as the JSON of a TableRow.
+func (p *TablePrinter) PrintRawRow(raw []byte, eventType string) error {
+	r, err := p.rows.Decode(raw)
+	if err != nil {
+		return err
+	}
+	return p.PrintRow(r, eventType)
+}
 
 // PrintRow prints one row. eventType is its watch event ("ADDED", ...) when the EVENT column is on.
 func (p *TablePrinter) PrintRow(r Row, eventType string) error {
@@ -228,7 +277,9 @@ func (p *TablePrinter) cell(raw json.RawMessage) string {
 	var s string
 	switch raw[0] {
 	case '"':
-		if err := json.Unmarshal(raw, &s); err != nil {
+		if bytes.IndexByte(raw, '\\') < 0 {
+			s = string(raw[1 : len(raw)-1])
+		} else if err := json.Unmarshal(raw, &s); err != nil {
 			return ""
 		}
 		if i := strings.IndexAny(s, "\f\n\r"); i >= 0 {

@@ -47,6 +47,8 @@ type Options struct {
 	ServerPrint    bool
 	Raw            string
 
+	streamingList bool // the initial state from a watch with sendInitialEvents (hidden: for measuring)
+
 	// Filled in by Complete.
 	namespace         string
 	explicitNamespace bool
@@ -149,6 +151,8 @@ func (o *Options) addSelectionFlags(cmd *cobra.Command) {
 	fs.StringVarP(&o.LabelSelector, "selector", "l", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.")
 	fs.StringVar(&o.FieldSelector, "field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.")
 	fs.BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.")
+	fs.BoolVar(&o.streamingList, "streaming-list", false, "Get a watch's initial state from the watch itself (sendInitialEvents).")
+	_ = fs.MarkHidden("streaming-list")
 	fs.Int64Var(&o.ChunkSize, "chunk-size", 500, "Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.")
 }
 

@@ -13,10 +13,19 @@ import (
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
-// settleRows is how many rows settle a table's column widths before rows are printed as they come: a
-// list of up to this many rows (the default page) is laid out exactly as kubectl lays it out; beyond,
-// later rows are printed at once and a wider cell widens its column from then on.
+// settleRows is how many rows at least settle a table's column widths before rows are printed as they
+// come: a list of up to this many rows, or of one page, is laid out exactly as kubectl lays it out;
+// beyond, later rows are printed at once and a wider cell widens its column from then on.
 const settleRows = 500
+
+// settle is the rows that settle column widths: the first page, and at least settleRows; all of them
+// when the list is not cut in pages.
+func (o *Options) settle() int {
+	if o.ChunkSize == 0 || o.SortBy != "" {
+		return 0
+	}
+	return max(settleRows, int(o.ChunkSize))
+}
 
 // maxObjectBytes bounds a single object read whole (a named get): far above etcd's 1.5 MiB limit.
 const maxObjectBytes = 64 << 20
@@ -29,7 +38,7 @@ func (o *Options) printHuman(ctx context.Context, targets []target) error {
 	}
 	tracked := &trackingWriter{w: o.streams.Out}
 	sep := &separatorWriter{w: tracked}
-	cw := printers.NewColumnWriter(sep, settleRows)
+	cw := printers.NewColumnWriter(sep, o.settle())
 	withKind := o.ShowKind || distinctResources(targets) > 1
 	allNamespaced := !o.AllNamespaces
 
@@ -178,11 +187,7 @@ func (o *Options) printTableTarget(ctx context.Context, c *client.Client, t targ
 // printTableItem prints a Table row, or an object of a list that is not a Table (NAME and AGE).
 func printTableItem(tp *printers.TablePrinter, isTable bool, raw json.RawMessage) error {
 	if isTable {
-		row, err := printers.DecodeRow(raw)
-		if err != nil {
-			return err
-		}
-		return tp.PrintRow(row, "")
+		return tp.PrintRawRow(raw, "")
 	}
 	var obj struct {
 		Metadata printers.RowMeta `json:"metadata"`

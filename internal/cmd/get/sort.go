@@ -227,8 +227,9 @@ func isSignedInt(s string) bool {
 
 // rowSorter holds a table's rows and their sort keys until the table is complete.
 type rowSorter struct {
-	keys *sortKeys
-	rows []sortedRow
+	keys    *sortKeys
+	rows    []sortedRow
+	decoder printers.RowDecoder
 }
 
 type sortedRow struct {
@@ -249,11 +250,12 @@ func newRowSorter(expr string) (*rowSorter, error) {
 
 // add keeps one row (with includeObject=Object, its whole object comes along for the key) or object.
 func (s *rowSorter) add(isTable bool, raw json.RawMessage) error {
+	raw = append(json.RawMessage(nil), raw...) // kept: the list decoder reuses raw
 	r := sortedRow{isTable: isTable}
 	obj := []byte(raw)
 	if isTable {
 		var err error
-		if r.row, err = printers.DecodeRow(raw); err != nil {
+		if r.row, err = s.decoder.Decode(raw); err != nil {
 			return err
 		}
 		var w struct {

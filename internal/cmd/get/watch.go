@@ -80,8 +80,9 @@ func (o *Options) runWatch(ctx context.Context, targets []target) error {
 	}
 	src := &watchSource{c: c, o: o, t: t, out: out}
 	err = watch.Run(ctx, src, watch.Options{
-		WatchOnly: o.WatchOnly,
-		//SYNCED Synced:    func() { _ = out.flush() },
+		WatchOnly:     o.WatchOnly,
+		StreamingList: o.streamingList,
+		Synced:        func() { _ = out.flush() },
 		Retrying: func(err error, attempt int) {
 			if o.streams.IsStderrTTY() {
 				fmt.Fprintf(o.streams.ErrOut, "watch interrupted (%v); resuming (attempt %d)\n", err, attempt)
@@ -101,6 +102,7 @@ type watchSource struct {
 	o      *Options
 	t      target
 	out    *watchPrinter
+	rows   printers.RowDecoder
 	listed bool
 }
 
@@ -153,7 +155,7 @@ func (s *watchSource) item(isTable bool, raw json.RawMessage) (watch.Item, error
 	raw = append(json.RawMessage(nil), raw...)
 	var m printers.RowMeta
 	if isTable {
-		row, err := printers.DecodeRow(raw)
+		row, err := s.rows.Decode(raw)
 		if err != nil {
 			return watch.Item{}, err
 		}
@@ -184,22 +186,33 @@ func (s *watchSource) Watch(ctx context.Context, rv string, initialEvents bool) 
 }
 
 func (s *watchSource) Decode(ev watch.Event) (watch.Decoded, error) {
+	type metadata struct {
+		ResourceVersion string            `json:"resourceVersion"`
+		Annotations     map[string]string `json:"annotations"`
+	}
 	var head struct {
-		Kind     string `json:"kind"`
-		Metadata struct {
-			ResourceVersion string            `json:"resourceVersion"`
-			Annotations     map[string]string `json:"annotations"`
-		} `json:"metadata"`
+		Kind     string   `json:"kind"`
+		Metadata metadata `json:"metadata"`
+		// A bookmark in Table form carries its annotations in its one row's object.
+		Rows []struct {
+			Object struct {
+				Metadata metadata `json:"metadata"`
+			} `json:"object"`
+		} `json:"rows"`
 	}
-	if err := json.Unmarshal(ev.Object, &head); err != nil {
-		return watch.Decoded{}, fmt.Errorf("decoding a watch event: %w", err)
-	}
-	d := watch.Decoded{ResourceVersion: head.Metadata.ResourceVersion,
-		InitialEventsEnd: head.Metadata.Annotations[watch.InitialEventsEndAnnotation] == "true"}
 	if ev.Type == watch.Bookmark {
-		return d, nil
+		if err := json.Unmarshal(ev.Object, &head); err != nil {
+			return watch.Decoded{}, fmt.Errorf("decoding a watch bookmark: %w", err)
+		}
+		m := head.Metadata
+		if len(head.Rows) > 0 {
+			m = head.Rows[0].Object.Metadata
+		}
+		return watch.Decoded{ResourceVersion: head.Metadata.ResourceVersion,
+			InitialEventsEnd: m.Annotations[watch.InitialEventsEndAnnotation] == "true"}, nil
 	}
-	if head.Kind != "Table" {
+	var d watch.Decoded
+	if !isTable(ev.Object) {
 		it, err := s.item(false, ev.Object)
 		d.Items = []watch.Item{it}
 		return d, err
@@ -214,6 +227,16 @@ func (s *watchSource) Decode(ev watch.Event) (watch.Decoded, error) {
 	return d, err
 }
 
+// isTable reports whether obj is a meta.k8s.io Table. The API server puts kind first; anything else
+// is decoded to be sure.
+func isTable(obj []byte) bool {
+	if bytes.HasPrefix(obj, []byte(`{"kind":"`)) {
+		return bytes.HasPrefix(obj, []byte(`{"kind":"Table"`))
+	}
+	var head struct{ Kind string }
+	return json.Unmarshal(obj, &head) == nil && head.Kind == "Table"
+}
+
 // watchPrinter prints the changes: table rows as they come (a header once), or objects one per line.
 type watchPrinter struct {
 	o       *Options
@@ -225,7 +248,7 @@ type watchPrinter struct {
 
 func (p *watchPrinter) init() error {
 	if p.o.format.human() {
-		p.cw = printers.NewColumnWriter(p.o.streams.Out, settleRows)
+		p.cw = printers.NewColumnWriter(p.o.streams.Out, p.o.settle())
 		p.table = printers.NewTablePrinter(p.cw, p.o.tableOptions(p.target, p.o.ShowKind))
 		p.table.SetEventColumn(p.o.OutputWatchEvents)
 		return nil
@@ -281,13 +304,10 @@ func (p *watchPrinter) printObject(ch watch.Change) error {
 }
 
 func (p *watchPrinter) printRow(ch watch.Change) error {
-	var head struct{ Cells json.RawMessage }
-	if err := json.Unmarshal(ch.Item.Raw, &head); err == nil && head.Cells != nil {
-		row, err := printers.DecodeRow(ch.Item.Raw)
-		if err != nil {
-			return err
-		}
-		return p.table.PrintRow(row, string(ch.Type))
+	// A Table row, as the API server writes it, starts with its cells; anything else is an object from a
+	// server without tables.
+	if bytes.HasPrefix(ch.Item.Raw, []byte(`{"cells":`)) {
+		return p.table.PrintRawRow(ch.Item.Raw, string(ch.Type))
 	}
 	return printTableItem(p.table, false, ch.Item.Raw)
 }

@@ -28,100 +28,116 @@ func (h *Header) IsTable() bool { return h.Kind == "Table" }
 
 // DecodeList reads a List or a Table from r as a stream. header is called once, when the items (or rows)
 // begin or, for a body without any, at its end; then item is called for each element as it is read. The
-// RawMessage passed to item is reused for the next one: copy what must outlive the call. Fields that
-// arrive after the items (the API server sends none) still land in h.
+// bytes passed to item are reused for the next one: copy what must outlive the call. Elements are cut
+// out, not validated: their decoder checks them. Fields that arrive after the items (the API server sends
+// none) still land in h.
 func DecodeList(r io.Reader, h *Header, header func(*Header) error, item func(json.RawMessage) error) error {
-	dec := json.NewDecoder(r)
-	if err := expectDelim(dec, '{'); err != nil {
-		return err
-	}
+	s := newScanner(r)
 	announced := false
 	announce := func() error {
-		if announced {
+		if announced || header == nil {
+			announced = true
 			return nil
 		}
 		announced = true
-		if header != nil {
-			return header(h)
-		}
-		return nil
+		return header(h)
 	}
-	var raw json.RawMessage
-	for dec.More() {
-		tok, err := dec.Token()
+	if _, err := s.expect("{"); err != nil {
+		return decodeError(err)
+	}
+	if c, err := s.peek(); err != nil {
+		return decodeError(err)
+	} else if c == '}' {
+		s.pos++
+		return announce()
+	}
+	for {
+		key, err := s.str()
 		if err != nil {
 			return decodeError(err)
 		}
-		key, _ := tok.(string)
+		if _, err := s.expect(":"); err != nil {
+			return decodeError(err)
+		}
 		switch key {
-		case "kind":
-			err = dec.Decode(&h.Kind)
-		case "apiVersion":
-			err = dec.Decode(&h.APIVersion)
-		case "metadata":
-			err = dec.Decode(&h.Metadata)
-		case "columnDefinitions":
-			err = dec.Decode(&h.ColumnDefinitions)
 		case "items", "rows":
 			if err := announce(); err != nil {
 				return err
 			}
-			if err := expectArrayOrNull(dec); err != nil {
-				if err == errNull {
-					continue
-				}
+			if err := eachElement(s, item); err != nil {
 				return err
 			}
-			for dec.More() {
-				if err := dec.Decode(&raw); err != nil {
+		default:
+			v, err := s.value()
+			if err != nil {
+				return decodeError(err)
+			}
+			var dst any
+			switch key {
+			case "kind":
+				dst = &h.Kind
+			case "apiVersion":
+				dst = &h.APIVersion
+			case "metadata":
+				dst = &h.Metadata
+			case "columnDefinitions":
+				h.ColumnDefinitions = append(json.RawMessage(nil), v...)
+			}
+			if dst != nil {
+				if err := json.Unmarshal(v, dst); err != nil {
 					return decodeError(err)
 				}
-				if err := item(raw); err != nil {
-					return err
-				}
 			}
-			_, err = dec.Token() // ']'
-		default:
-			err = dec.Decode(&raw)
 		}
+		c, err := s.expect(",}")
 		if err != nil {
 			return decodeError(err)
 		}
+		if c == '}' {
+			return announce()
+		}
 	}
-	if _, err := dec.Token(); err != nil { // '}'
-		return decodeError(err)
-	}
-	return announce()
 }
 
-var errNull = fmt.Errorf("null")
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
+// eachElement calls item for each element of the array (or null) that comes next.
+func eachElement(s *scanner, item func(json.RawMessage) error) error {
+	c, err := s.peek()
 	if err != nil {
 		return decodeError(err)
 	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("decoding the server's answer: want %q, got %v", want, tok)
-	}
-	return nil
-}
-
-func expectArrayOrNull(dec *json.Decoder) error {
-	tok, err := dec.Token()
-	if err != nil {
+	if c == 'n' {
+		_, err := s.value() // null: no items
 		return decodeError(err)
 	}
-	if tok == nil {
-		return errNull
+	if _, err := s.expect("["); err != nil {
+		return decodeError(err)
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("decoding the server's answer: want a list of items, got %v", tok)
+	if c, err := s.peek(); err != nil {
+		return decodeError(err)
+	} else if c == ']' {
+		s.pos++
+		return nil
 	}
-	return nil
+	for {
+		v, err := s.value()
+		if err != nil {
+			return decodeError(err)
+		}
+		if err := item(v); err != nil {
+			return err
+		}
+		if c, err := s.expect(",]"); err != nil {
+			return decodeError(err)
+		} else if c == ']' {
+			return nil
+		}
+	}
 }
 
 func decodeError(err error) error {
+	if err == nil {
+		return nil
+	}
 	if err == io.EOF {
 		err = io.ErrUnexpectedEOF
 	}

@@ -81,6 +81,9 @@ type Options struct {
 	// connections, 5xx, 429, 410 Gone (answered by a relist), a refused or incomplete streaming list
 	// (answered by a List). attempt counts consecutive failures since the last delivered event.
 	Retrying func(err error, attempt int)
+	// Synced, if set, is called once, when the initial state has been emitted in full: a printer that holds
+	// rows back to settle column widths prints them then.
+	Synced func()
 	// Sleep waits d or until ctx ends, returning ctx's error then; nil means a timer. Tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -294,6 +297,14 @@ var (
 	errNoInitialEventsEnd = errors.New("the server sent no initial-events-end bookmark (it may not support streaming lists)")
 )
 
+// synced marks the initial state complete, telling Options.Synced the first time.
+func (r *runner) synced() {
+	if !r.initialDone && r.opts.Synced != nil {
+		defer r.opts.Synced()
+	}
+	r.initialDone = true
+}
+
 // list lists the collection and reconciles it with what is known: the initial state, or a relist after
 // 410 Gone that must report only what was missed.
 func (r *runner) list(ctx context.Context) error {
@@ -309,7 +320,8 @@ func (r *runner) list(ctx context.Context) error {
 	if err := r.sweep(); err != nil {
 		return err
 	}
-	r.rv, r.initialDone = rv, true
+	r.rv = rv
+	r.synced()
 	return nil
 }
 
@@ -387,7 +399,7 @@ func (r *runner) watch(ctx context.Context, streaming bool) (delivered bool, err
 			if err := r.sweep(); err != nil {
 				return delivered, err
 			}
-			r.initialDone = true
+			r.synced()
 		}
 		if syncing && !r.initialDone {
 			idle.Reset(r.opts.InitialEventsTimeout)
