@@ -1,6 +1,7 @@
 package printers
 
 import (
+	"fmt"
 	"io"
 
 	"sigs.k8s.io/yaml"
@@ -49,6 +50,7 @@ func (p *yamlPrinter) PrintObject(o Object) error {
 	if inList {
 		b = append(b, ']')
 	}
+	b = escapeForYAML(b)
 	p.buf = b[:0]
 	out, err := yaml.JSONToYAML(b)
 	if err != nil {
@@ -77,3 +79,35 @@ func (p *yamlPrinter) Close() error {
 }
 
 func (p *yamlPrinter) Flush() error { return nil }
+
+// escapeForYAML writes as \u escapes the characters that encoding/json leaves raw but a YAML reader
+// refuses (DEL, the C1 controls but NEL, U+FFFE and U+FFFF), inside JSON strings, where nothing else can
+// hold them. yaml.v2 then prints them escaped. kubectl instead fails the whole output with "yaml: control
+// characters are not allowed" because of one such string in one object.
+func escapeForYAML(b []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		var r rune
+		n := 1
+		switch {
+		case c == 0x7f:
+			r = 0x7f
+		case c == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f && b[i+1] != 0x85:
+			r, n = rune(b[i+1]), 2
+		case c == 0xef && i+2 < len(b) && b[i+1] == 0xbf && (b[i+2] == 0xbe || b[i+2] == 0xbf):
+			r, n = 0xffc0|rune(b[i+2]&0x3f), 3
+		default:
+			continue
+		}
+		out = append(out, b[last:i]...)
+		out = fmt.Appendf(out, `\u%04x`, r)
+		i += n - 1
+		last = i + 1
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}

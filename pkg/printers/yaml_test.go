@@ -86,3 +86,19 @@ func BenchmarkYAMLListMaps(b *testing.B) {
 		}
 	}
 }
+
+func TestEscapeForYAML(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a":"plain"}`:                  `{"a":"plain"}`,
+		"{\"a\":\"x\u007fy\"}":           `{"a":"x\u007fy"}`,
+		"{\"a\":\"\u009b1A\u0085\"}":     "{\"a\":\"\\u009b1A\u0085\"}",
+		"{\"a\":\"\uffff\ufffe\ufffd\"}": "{\"a\":\"\\uffff\\ufffe\ufffd\"}",
+	} {
+		if got := string(escapeForYAML([]byte(in))); got != want {
+			t.Errorf("escapeForYAML(%q) = %q, want %q", in, got, want)
+		}
+		if _, err := yaml.JSONToYAML(escapeForYAML([]byte(in))); err != nil {
+			t.Errorf("%q: %v", in, err)
+		}
+	}
+}

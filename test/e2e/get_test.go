@@ -1,13 +1,18 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kubex-cli/kubex/internal/testcluster"
+	"github.com/kubex-cli/kubex/internal/testutil"
 )
 
 // widgetCRD is a custom resource with printer columns of several types, one of them -o wide only.
@@ -265,4 +270,80 @@ func TestGetForbidden(t *testing.T) {
 			t.Errorf("%v: want a Forbidden error naming the user: %s", args, r)
 		}
 	}
+}
+
+// TestGetTerminalSafety prints an object whose strings hold terminal escape sequences: piped, kubex
+// prints what kubectl prints (ESC as ^[ in tables, data as it is elsewhere); on a terminal nothing the
+// server sent may reach it as a control character.
+func TestGetTerminalSafety(t *testing.T) {
+	t.Parallel()
+	c := cluster()
+	if err := c.Apply(t.Context(), widgetCRD); err != nil {
+		t.Fatal(err)
+	}
+	if r := runKubectl(t, nil, "wait", "--for=condition=Established", "crd/widgets.e2e.kubex.io", "--timeout=60s"); r.Code != 0 {
+		t.Fatalf("CRD not established: %s", r)
+	}
+	ns := newNamespace(t)
+	evil := `\u001b]0;owned\u0007\u001b[2J\u001b[31mred\u009b1A\u0008`
+	// As JSON straight to the API: kubectl's YAML decoder refuses control characters.
+	obj := filepath.Join(t.TempDir(), "evil.json")
+	body := fmt.Sprintf(`{"apiVersion":"e2e.kubex.io/v1","kind":"Widget","metadata":{"name":"evil"},"spec":{"note":"%s","size":1}}`, evil)
+	if err := os.WriteFile(obj, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	kubectlOK(t, nil, "create", "--raw", "/apis/e2e.kubex.io/v1/namespaces/"+ns+"/widgets", "-f", obj)
+	piped := sameAsKubectl(t, nil, "get", "widgets", "-n", ns)
+	if !strings.Contains(piped.Stdout, "^[]0;owned\a^[[2J^[[31mred") {
+		t.Errorf("piped: want kubectl's escaping of ESC only: %q", piped.Stdout)
+	}
+	sameAsKubectl(t, nil, "get", "widgets", "-n", ns, "-o", "jsonpath={.items[0].spec.note}")
+	// Beyond kubectl, whose -o yaml fails whole on a C1 control character ("yaml: control characters are
+	// not allowed"): kubex prints it escaped.
+	if r := runKubex(t, nil, "get", "widgets", "-n", ns, "-o", "yaml"); r.Code != 0 || !strings.Contains(r.Stdout, `\x9B1A\b`) {
+		t.Errorf("-o yaml: want the note escaped: %s", r)
+	}
+	if r := runKubectl(t, nil, "get", "widgets", "-n", ns, "-o", "yaml"); !strings.Contains(r.Stderr, "control characters are not allowed") {
+		t.Errorf("kubectl -o yaml no longer fails on a C1 control character: %s", r)
+	}
+
+	for _, args := range [][]string{
+		{"get", "widgets", "-n", ns},
+		{"get", "widgets", "-n", ns, "-o", "jsonpath={.items[0].spec.note}"},
+		{"get", "widgets", "-n", ns, "-o", "custom-columns=NOTE:.spec.note"},
+		{"get", "widgets", "-n", ns, "-o", "yaml"},
+	} {
+		screen := onTerminal(t, args...)
+		if strings.ContainsAny(screen, "\x1b\x07\x08\u009b") {
+			t.Errorf("%v: a control character reached the terminal: %q", args, screen)
+		}
+		if !strings.Contains(screen, "red") {
+			t.Errorf("%v: the note is missing: %q", args, screen)
+		}
+	}
+}
+
+// onTerminal runs kubex with a terminal as stdin, stdout and stderr, and returns what it printed.
+func onTerminal(t *testing.T, args ...string) string {
+	t.Helper()
+	ptm, pts, err := testutil.OpenPTY()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptm.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, h.kubex, args...)
+	cmd.Env = append(os.Environ(), "HOME="+h.home, "KUBECONFIG="+cluster().AdminKubeconfig)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = pts, pts, pts
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pts.Close()
+	var screen bytes.Buffer
+	_, _ = io.Copy(&screen, ptm) // ends with EIO once the child has exited
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("kubex %v: %v: %q", args, err, screen.String())
+	}
+	return screen.String()
 }

@@ -73,8 +73,9 @@ func unknownFormat(output string) error {
 func (o *Options) objectPrinter(w io.Writer, opts printers.ObjectOptions) (printers.ObjectPrinter, error) {
 	opts.ShowManagedFields = o.ShowManagedFields
 	opts.AllowMissingKeys = o.AllowMissingKeys
-	if o.streams.IsStdoutTTY() && o.format.name != "json" && o.format.name != "yaml" {
-		// Names, template and column output carry the server's strings as they are.
+	if o.streams.IsStdoutTTY() {
+		// Names, templates and columns carry the server's strings as they are, and even JSON leaves
+		// DEL and the C1 controls raw.
 		w = printers.NewTerminalWriter(w)
 	}
 	switch o.format.name {
