@@ -211,6 +211,8 @@ metadata: {name: big, namespace: %[1]s}
 		{"get", "pods", "-A", "-l", "nothing=matches"},
 		{"get", "pods", "-n", "empty-" + n1, "-o", "json"},
 		{"get", "cm", "settings", "-A"},
+		{"get", "cm", "settings", "-n", "missing-" + n1},
+		{"get", "cm", "settings", "-n", "missing-" + n1, "-o", "yaml"},
 		{"get", "pods", "web", "-l", "a=b"},
 		{"get", "pods", "pods/web"},
 		{"get", "cm", "-n", n1, "-o", "jsonpath={.items[0].nope}", "--allow-missing-template-keys=false"},
@@ -229,6 +231,10 @@ metadata: {name: big, namespace: %[1]s}
 func TestGetDifferences(t *testing.T) {
 	t.Parallel()
 	f := newGetFixture(t)
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n---\napiVersion: v1\nkind: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args       []string
 		code       int
@@ -241,6 +247,10 @@ func TestGetDifferences(t *testing.T) {
 		// kubectl drops the sorting error and claims there is nothing: "No resources found".
 		{args: []string{"get", "cm", "-n", f.ns1, "--sort-by", ".nope"}, code: 1,
 			stderr: `error: couldn't find any field with path "{.nope}" in the list of objects`, kubectlErr: "No resources found"},
+		// A broken manifest is reported before anything is fetched, naming its document and the file's
+		// line; kubectl prints the first object, then "yaml: line 2" of the second document.
+		{args: []string{"get", "-f", bad, "-n", f.ns1}, code: 1,
+			stderr: "error: " + bad + ": document 2 (line 4): yaml: line 6: did not find expected node content\n", kubectlErr: "line 2"},
 		// 0.5 and 2 (an integer once decoded) do not compare: kubectl dies with a klog F line.
 		{args: []string{"get", "widgets", "-n", f.ns1, "--sort-by", "spec.ratio"}, code: 1,
 			stderr: "error: field {.spec.ratio} is an unsortable type", kubectlErr: "F1"},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/pkg/client"
@@ -154,8 +155,7 @@ func (o *Options) printTableTarget(ctx context.Context, c *client.Client, t targ
 
 	var errs []error
 	for _, name := range t.names {
-		path := resource.WithQuery(resource.Path(t.res, t.namespace, name, o.Subresource), opts)
-		body, err := getObject(ctx, c, path, o.accept())
+		body, err := o.getNamed(ctx, c, t, name, opts, o.accept())
 		if err != nil {
 			if !(o.IgnoreNotFound && client.IsNotFound(err)) {
 				errs = append(errs, err)
@@ -196,6 +196,19 @@ func printTableItem(tp *printers.TablePrinter, isTable bool, raw json.RawMessage
 		return fmt.Errorf("decoding an object: %w", err)
 	}
 	return tp.PrintObjectMeta(obj.Metadata)
+}
+
+// getNamed reads one named object of t. When it is not found, kubectl looks for its namespace and reports
+// a missing namespace instead (not for "default", which always exists).
+func (o *Options) getNamed(ctx context.Context, c *client.Client, t target, name string, opts resource.ListOptions, accept string) ([]byte, error) {
+	body, err := getObject(ctx, c, resource.WithQuery(resource.Path(t.res, t.namespace, name, o.Subresource), opts), accept)
+	if client.IsNotFound(err) && t.namespace != "" && t.namespace != "default" {
+		_, nsErr := getObject(ctx, c, "/api/v1/namespaces/"+url.PathEscape(t.namespace), resource.AcceptJSON)
+		if client.IsNotFound(nsErr) {
+			return nil, nsErr
+		}
+	}
+	return body, err
 }
 
 // getObject reads one object whole.

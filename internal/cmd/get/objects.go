@@ -55,7 +55,7 @@ func (o *Options) printObjects(ctx context.Context, targets []target, single boo
 			continue
 		}
 		for _, name := range t.names {
-			body, err := getObject(ctx, c, resource.Path(t.res, t.namespace, name, o.Subresource), resource.AcceptJSON)
+			body, err := o.getNamed(ctx, c, t, name, resource.ListOptions{}, resource.AcceptJSON)
 			if err == nil {
 				err = emit(printers.Object{Raw: body})
 			}
