@@ -19,7 +19,8 @@ const customColumnsSettleRows = 500
 // {.a.b}.
 var relaxedPath = regexp.MustCompile(`^\{\.?([^{}]+)\}$|^\.?([^{}]+)$`)
 
-func relaxedJSONPath(expr string) (string, error) {
+// RelaxedJSONPath is kubectl's RelaxedJSONPathExpression, used by custom-columns and --sort-by.
+func RelaxedJSONPath(expr string) (string, error) {
 	if expr == "" {
 		return "", nil
 	}
@@ -51,7 +52,7 @@ func parseColumnsSpec(spec string) ([]column, error) {
 		if !ok {
 			return nil, fmt.Errorf("unexpected custom-columns spec: %s, expected <header>:<json-path-expr>", part)
 		}
-		p, err := relaxedJSONPath(path)
+		p, err := RelaxedJSONPath(path)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +78,7 @@ func parseColumnsFile(r io.Reader) ([]column, error) {
 	}
 	cols := make([]column, len(headers))
 	for i := range headers {
-		p, err := relaxedJSONPath(specs[i])
+		p, err := RelaxedJSONPath(specs[i])
 		if err != nil {
 			return nil, err
 		}

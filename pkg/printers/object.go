@@ -73,6 +73,19 @@ func listValue(items []interface{}) map[string]interface{} {
 	}
 }
 
+// Unstructured decodes JSON the way kubectl's unstructured objects hold it: maps, slices, strings,
+// bools, nil, int64 for integers and float64 for other numbers. d is reused from call to call.
+func (d *Decoder) Unstructured(raw []byte) (any, error) {
+	root, err := d.doc.parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	return d.doc.value(root), nil
+}
+
+// Decoder turns JSON into kubectl's unstructured values, with its memory reused.
+type Decoder struct{ doc jsonDoc }
+
 // objectCollector gathers objects as unstructured values for the printers that run over the whole List
 // (jsonpath, go-template) or over one object at a time (Stream, Single).
 type objectCollector struct {

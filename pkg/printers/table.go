@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -119,6 +118,7 @@ type TablePrinter struct {
 	printedHeaders bool
 	eventColumn    bool
 	rows           RowDecoder
+	values         Decoder
 }
 
 // NewTablePrinter prints to w with o.
@@ -288,13 +288,11 @@ func (p *TablePrinter) cell(raw json.RawMessage) string {
 	case 'n':
 		return ""
 	default:
-		var v any
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		if err := dec.Decode(&v); err != nil {
+		v, err := p.values.Unstructured(raw)
+		if err != nil {
 			return ""
 		}
-		s = fmt.Sprint(GoValue(v))
+		s = fmt.Sprint(v)
 	}
 	return p.escape(s)
 }
@@ -304,28 +302,6 @@ func (p *TablePrinter) escape(s string) string {
 		return SanitizeTerminal(s)
 	}
 	return EscapeTerminal(s)
-}
-
-// GoValue converts the json.Numbers of a value decoded with UseNumber as Kubernetes' JSON decoding does (int64 when integral, else float64),
-// so that fmt prints them as kubectl does.
-func GoValue(v any) any {
-	switch v := v.(type) {
-	case json.Number:
-		if i, err := strconv.ParseInt(string(v), 10, 64); err == nil {
-			return i
-		}
-		f, _ := v.Float64()
-		return f
-	case map[string]any:
-		for k, e := range v {
-			v[k] = GoValue(e)
-		}
-	case []any:
-		for i, e := range v {
-			v[i] = GoValue(e)
-		}
-	}
-	return v
 }
 
 // FormatLabels is "k1=v1,k2=v2" in key order, or "<none>".

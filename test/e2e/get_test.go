@@ -357,3 +357,32 @@ func onTerminal(t *testing.T, args ...string) string {
 	}
 	return screen.String()
 }
+
+// TestGetShortNameWarning: a short name two resources share resolves to the first, with kubectl's
+// warning naming the other.
+func TestGetShortNameWarning(t *testing.T) {
+	t.Parallel()
+	var crds strings.Builder
+	for _, g := range []string{"a", "b"} {
+		fmt.Fprintf(&crds, `---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.%[1]s.e2e.kubex.io}
+spec:
+  group: %[1]s.e2e.kubex.io
+  scope: Namespaced
+  names: {plural: gadgets, singular: gadget, kind: Gadget, shortNames: [gdg]}
+  versions:
+  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
+`, g)
+	}
+	if err := cluster().Apply(t.Context(), crds.String()); err != nil {
+		t.Fatal(err)
+	}
+	kubectlOK(t, nil, "wait", "--for=condition=Established", "crd/gadgets.a.e2e.kubex.io", "crd/gadgets.b.e2e.kubex.io", "--timeout=60s")
+	ns := newNamespace(t)
+	r := sameAsKubectl(t, nil, "get", "gdg", "-n", ns)
+	if want := "Warning: short name \"gdg\" could also match lower priority resource gadgets.b.e2e.kubex.io\n"; !strings.HasPrefix(r.Stderr, want) {
+		t.Errorf("want the warning: %s", r)
+	}
+}

@@ -1,11 +1,9 @@
 package get
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -18,24 +16,20 @@ import (
 // quantities ("100m" < "1") or strings; objects without the field first. Only the sort keys and what is
 // printed are held, never the decoded objects.
 
-var relaxedPath = regexp.MustCompile(`^\{\.?([^{}]+)\}$|^\.?([^{}]+)$`)
-
-// sortField is kubectl's relaxed JSONPath: "metadata.name", ".metadata.name" and "{.metadata.name}" alike.
+// sortField is kubectl's relaxed JSONPath ("metadata.name", ".metadata.name" and "{.metadata.name}"
+// alike), or expr itself when it is no such path.
 func sortField(expr string) string {
-	m := relaxedPath.FindStringSubmatch(expr)
-	if m == nil {
-		return expr
+	if p, err := printers.RelaxedJSONPath(expr); err == nil && p != "" {
+		return p
 	}
-	if m[1] != "" {
-		return "{." + m[1] + "}"
-	}
-	return "{." + m[2] + "}"
+	return expr
 }
 
 // sortKeys evaluates one parsed --sort-by field.
 type sortKeys struct {
-	field string
-	path  *jsonpath.JSONPath
+	field   string
+	path    *jsonpath.JSONPath
+	decoder printers.Decoder
 }
 
 func newSortKeys(expr string) (*sortKeys, error) {
@@ -49,13 +43,11 @@ func newSortKeys(expr string) (*sortKeys, error) {
 
 // key is the first value the field finds in the object raw, and whether there is one.
 func (k *sortKeys) key(raw []byte) (any, bool, error) {
-	var obj any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&obj); err != nil {
+	obj, err := k.decoder.Unstructured(raw)
+	if err != nil {
 		return nil, false, fmt.Errorf("decoding an object to sort: %w", err)
 	}
-	res, err := k.path.FindResults(printers.GoValue(obj))
+	res, err := k.path.FindResults(obj)
 	if err != nil {
 		return nil, false, err
 	}
