@@ -81,6 +81,10 @@ type sample struct {
 }
 
 func main() {
+	if isSpawnInvocation() {
+		runSpawn()
+		return
+	}
 	if isRawInvocation() {
 		runRaw()
 		return
@@ -330,13 +334,22 @@ const runTimeout = 2 * time.Minute
 func measure(ctx context.Context, bin string, args, env []string, lines int) (sample, error) {
 	ctx, cancel := context.WithTimeout(ctx, runTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	self, err := os.Executable()
+	if err != nil {
+		return sample{}, err
+	}
+	report, reportW, err := os.Pipe()
+	if err != nil {
+		return sample{}, err
+	}
+	defer report.Close()
+	cmd := exec.CommandContext(ctx, self, append([]string{spawnSubcommand, bin}, args...)...)
 	cmd.Env = env
+	cmd.ExtraFiles = []*os.File{reportW}
 	stderr := &limitedBuffer{max: 4096}
 	cmd.Stderr = stderr
 	var stdout io.ReadCloser
 	if lines > 0 {
-		var err error
 		if stdout, err = cmd.StdoutPipe(); err != nil {
 			return sample{}, err
 		}
@@ -344,7 +357,9 @@ func measure(ctx context.Context, bin string, args, env []string, lines int) (sa
 		cmd.Stdout = io.Discard
 	}
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	reportW.Close()
+	if err != nil {
 		return sample{}, err
 	}
 	wall := time.Duration(0)
@@ -361,18 +376,17 @@ func measure(ctx context.Context, bin string, args, env []string, lines int) (sa
 		if err := cmd.Wait(); err != nil && !terminated(err) {
 			return sample{}, fmt.Errorf("after SIGTERM: %w: %s", err, stderr.b)
 		}
-	} else {
-		if err := cmd.Wait(); err != nil {
-			return sample{}, fmt.Errorf("%w: %s", errors.Join(err, ctx.Err()), stderr.b)
-		}
-		wall = time.Since(start)
+	} else if err := cmd.Wait(); err != nil {
+		return sample{}, fmt.Errorf("%w: %s", errors.Join(err, ctx.Err()), stderr.b)
 	}
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	var rss int64
-	if ru != nil {
-		rss = ru.Maxrss * 1024 // Linux reports KiB
+	var spawnWall, rssKiB int64
+	if _, err := fmt.Fscan(report, &spawnWall, &rssKiB); err != nil {
+		return sample{}, fmt.Errorf("reading the spawner's report: %w: %s", err, stderr.b)
 	}
-	return sample{wall: wall, maxRSS: rss}, nil
+	if lines == 0 {
+		wall = time.Duration(spawnWall) // without the spawner's own start
+	}
+	return sample{wall: wall, maxRSS: rssKiB * 1024}, nil
 }
 
 // countLines reads r until it has seen want newlines or r ends.
