@@ -32,7 +32,8 @@ lint:
 	  if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## tools: build (once, cached in .cache/tools) etcd, kube-apiserver, kubectl and kwok from pinned modules
+## tools: build (once, cached in .cache/tools) etcd, kube-apiserver, kube-controller-manager,
+## kube-scheduler, kubectl and kwok from pinned modules
 tools:
 	bash hack/tools.sh >/dev/null
 
@@ -47,9 +48,11 @@ cluster-down:
 demo: build cluster-up
 	KUBECONFIG=$(CLUSTER_DIR)/admin.kubeconfig bash hack/demo.sh $(BIN)
 
-## bench: kubex side by side with the reference kubectl on the same cluster
+## bench: kubex side by side with the reference kubectl (and a bare client) on the same cluster;
+## BENCH_FLAGS="-only 'get pods' -runs 9" narrows it
+BENCH_FLAGS ?=
 bench: build tools
-	$(GO) run ./hack/bench --kubex $(BIN)
+	$(GO) run ./hack/bench --kubex $(BIN) $(BENCH_FLAGS)
 
 ## completions: regenerate the shell completion scripts shipped in releases
 completions:

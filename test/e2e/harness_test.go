@@ -33,7 +33,7 @@ func (r result) String() string {
 }
 
 // cluster returns the shared test cluster: Server, AdminKubeconfig, AdminToken,
-// NoRightsToken, NodeName (pods must set spec.nodeName to it), kwok's files, etc.
+// NoRightsToken, NodeName (the kwok node the scheduler binds pods to), kwok's files, etc.
 func cluster() *testcluster.Cluster { return h.cluster }
 
 // runKubex runs the kubex built from ./cmd/kubex as admin (KUBECONFIG = admin kubeconfig,

@@ -1,5 +1,7 @@
-// Package e2e runs kubex and the reference kubectl against a real kube-apiserver (with etcd
-// and kwok) started once for the whole package by TestMain; see harness_test.go for helpers.
+// Package e2e runs kubex and the reference kubectl against a real control plane (etcd,
+// kube-apiserver, kube-controller-manager, kube-scheduler and kwok) started once for the whole
+// package by TestMain; see harness_test.go for helpers. Tests run in parallel but for the few that
+// restart the API server, which run first, alone.
 package e2e
 
 import (
