@@ -80,6 +80,7 @@ func (f *Factory) Client() (*client.Client, error) {
 			Stdin:           f.IOStreams.In,
 			Stderr:          f.IOStreams.ErrOut,
 			StdinIsTerminal: f.IOStreams.IsStdinTTY(),
+			Warn:            f.Warn,
 		})
 	})
 }

@@ -18,17 +18,18 @@ const maxRetries = 10
 //  2. authentication    exactly one of: bearer token / token file, basic auth, exec plugin (which re-runs
 //     once on 401 and resends). Client certificates are TLS, so they live in the transport.
 //  3. impersonation     Impersonate-User, -Uid, -Group (repeated), -Extra-<key>.
-//  4. urlAndHeaders     relative URLs get the server's scheme, host and path prefix; User-Agent, a default
+//  4. warnings          the server's Warning headers (code 299) to Options.Warn, each text once.
+//  5. urlAndHeaders     relative URLs get the server's scheme, host and path prefix; User-Agent, a default
 //     Accept and Content-Type; ?timeout= from --request-timeout. Idempotent, so a resent request passes again.
-//  5. retry             a 429 with Retry-After for any verb (the server promises it did not act, and
+//  6. retry             a 429 with Retry-After for any verb (the server promises it did not act, and
 //     client-go retries it too); a 5xx with Retry-After only for idempotent methods (GET, HEAD, OPTIONS,
 //     PUT, DELETE), since the server may have acted before failing; GETs cut by a reset connection. Only
 //     requests whose body can be replayed; at most maxRetries times, stopping when the context ends.
-//  6. debugLogger       -v6 and up. Below retry and authentication so that it prints every attempt with the
+//  7. debugLogger       -v6 and up. Below retry and authentication so that it prints every attempt with the
 //     URL and headers really sent (masked); above compression so it shows bodies as the caller reads them,
 //     as kubectl does.
-//  7. compression       asks for gzip and decodes it, unless the cluster says disable-compression.
-//  8. transport         TLS (CA, client certificate from kubeconfig or from the exec plugin, rotating),
+//  8. compression       asks for gzip and decodes it, unless the cluster says disable-compression.
+//  9. transport         TLS (CA, client certificate from kubeconfig or from the exec plugin, rotating),
 //     HTTP/2, proxy (proxy-url or the environment), dial/TLS/keep-alive/response-header timeouts; HTTP/1.1
 //     for upgrades.
 //
@@ -68,6 +69,9 @@ func chain(r *config.Resolved, server *url.URL, opts Options) (http.RoundTripper
 		server:    server,
 		userAgent: userAgent(opts.Version),
 		timeout:   r.RequestTimeout,
+	}
+	if opts.Warn != nil {
+		rt = &warnings{next: rt, warn: opts.Warn, seen: map[string]bool{}}
 	}
 	if rt, err = impersonate(r, rt); err != nil {
 		return nil, err

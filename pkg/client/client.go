@@ -36,6 +36,10 @@ type Options struct {
 	// with interactiveMode Always fails clearly and IfAvailable runs without stdin, as in kubectl.
 	StdinUnavailable        bool
 	StdinUnavailableMessage string
+
+	// Warn is told each distinct warning the server sends for the user (Warning headers with code 299,
+	// e.g. a deprecated API); nil ignores them.
+	Warn func(string)
 }
 
 // withProcessDefaults fills what the caller left nil from the process. It is the only place pkg/client

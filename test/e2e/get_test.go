@@ -358,9 +358,9 @@ func onTerminal(t *testing.T, args ...string) string {
 	return screen.String()
 }
 
-// TestGetShortNameWarning: a short name two resources share resolves to the first, with kubectl's
-// warning naming the other.
-func TestGetShortNameWarning(t *testing.T) {
+// TestGetWarnings: a short name two resources share resolves to the first, with kubectl's warning naming
+// the other; the server's own warnings (a deprecated API) are printed once, as kubectl prints them.
+func TestGetWarnings(t *testing.T) {
 	t.Parallel()
 	var crds strings.Builder
 	for _, g := range []string{"a", "b"} {
@@ -384,5 +384,8 @@ spec:
 	r := sameAsKubectl(t, nil, "get", "gdg", "-n", ns)
 	if want := "Warning: short name \"gdg\" could also match lower priority resource gadgets.b.e2e.kubex.io\n"; !strings.HasPrefix(r.Stderr, want) {
 		t.Errorf("want the warning: %s", r)
+	}
+	if r := runKubex(t, nil, "get", "componentstatuses", "-o", "name"); r.Code != 0 || r.Stderr != "Warning: v1 ComponentStatus is deprecated in v1.19+\n" {
+		t.Errorf("want the server's warning once: %s", r)
 	}
 }
