@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/cmd/apiresources"
+	"github.com/kubex-cli/kubex/internal/cmd/apply"
 	"github.com/kubex-cli/kubex/internal/cmd/completion"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
@@ -51,6 +52,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		completion.NewCmdCompletion(f.IOStreams),
 		get.NewCmdGet(f, f.IOStreams),
 		get.NewCmdWatch(f, f.IOStreams),
+		apply.NewCmdApply(f, f.IOStreams),
 		configcmd.NewCmdConfig(f, f.IOStreams),
 		apiresources.NewCmdAPIResources(f, f.IOStreams),
 		apiresources.NewCmdAPIVersions(f, f.IOStreams),

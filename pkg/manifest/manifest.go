@@ -30,6 +30,7 @@ type Object struct {
 	Kind       string
 	Name       string
 	Namespace  string
+	Labels     map[string]string
 }
 
 // Where names the object's place for error messages: "FILE: document N (line L)".
@@ -152,8 +153,9 @@ func objects(j []byte) ([]Object, error) {
 		APIVersion string `json:"apiVersion"`
 		Kind       string `json:"kind"`
 		Metadata   struct {
-			Name      string `json:"name"`
-			Namespace string `json:"namespace"`
+			Name      string            `json:"name"`
+			Namespace string            `json:"namespace"`
+			Labels    map[string]string `json:"labels"`
 		} `json:"metadata"`
 		Items []json.RawMessage `json:"items"`
 	}
@@ -183,5 +185,6 @@ func objects(j []byte) ([]Object, error) {
 	if head.Metadata.Name == "" {
 		return nil, fmt.Errorf("%s %s: metadata.name is missing", head.APIVersion, head.Kind)
 	}
-	return []Object{{JSON: j, APIVersion: head.APIVersion, Kind: head.Kind, Name: head.Metadata.Name, Namespace: head.Metadata.Namespace}}, nil
+	return []Object{{JSON: j, APIVersion: head.APIVersion, Kind: head.Kind, Name: head.Metadata.Name,
+		Namespace: head.Metadata.Namespace, Labels: head.Metadata.Labels}}, nil
 }

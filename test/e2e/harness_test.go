@@ -99,13 +99,18 @@ func newNamespace(t *testing.T) string {
 	if r := runKubectl(t, nil, "create", "namespace", name); r.Code != 0 {
 		t.Fatalf("creating namespace %s: %s", name, r)
 	}
+	cleanupKubectl(t, "delete", "namespace", name, "--wait=false")
+	return name
+}
+
+// cleanupKubectl runs a reference kubectl command as admin when the test ends, without failing it.
+func cleanupKubectl(t *testing.T, args ...string) {
 	t.Cleanup(func() {
-		// t.Context is done by now: a fresh one, and no waiting for the deletion.
+		// t.Context is done by now: a fresh one.
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		_ = h.cluster.KubectlCommand(ctx, "delete", "namespace", name, "--wait=false").Run()
+		_ = h.cluster.KubectlCommand(ctx, args...).Run()
 	})
-	return name
 }
 
 // TestHarness checks the harness itself: the apiserver is ready, the kwok node is Ready,

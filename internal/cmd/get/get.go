@@ -224,7 +224,14 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.Raw != "" {
 		return o.runRaw(ctx)
 	}
-	targets, single, err := o.targets(ctx)
+	d, err := o.discovery()
+	if err != nil {
+		return err
+	}
+	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
+		Namespace: o.namespace, Explicit: o.explicitNamespace, AllNamespaces: o.AllNamespaces,
+		LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector, Subresource: o.Subresource}
+	targets, single, err := sel.Targets(ctx, d)
 	if err != nil {
 		return err
 	}

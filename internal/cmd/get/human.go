@@ -32,7 +32,7 @@ func (o *Options) settle() int {
 const maxObjectBytes = 64 << 20
 
 // printHuman prints tables: one per resource type, a blank line between them, as kubectl does.
-func (o *Options) printHuman(ctx context.Context, targets []target) error {
+func (o *Options) printHuman(ctx context.Context, targets []cmdutil.Target) error {
 	c, err := o.client()
 	if err != nil {
 		return err
@@ -46,8 +46,8 @@ func (o *Options) printHuman(ctx context.Context, targets []target) error {
 	var errs []error
 	var tp *printers.TablePrinter
 	for i, t := range targets {
-		allNamespaced = allNamespaced && t.res.Namespaced
-		if i == 0 || !sameResource(targets[i-1].res, t.res) {
+		allNamespaced = allNamespaced && t.Res.Namespaced
+		if i == 0 || !cmdutil.SameResource(targets[i-1].Res, t.Res) {
 			if err := cw.Flush(); err != nil {
 				return err
 			}
@@ -75,13 +75,13 @@ func (o *Options) printHuman(ctx context.Context, targets []target) error {
 	return cmdutil.Aggregate(errs)
 }
 
-func (o *Options) tableOptions(t target, withKind bool) printers.TableOptions {
+func (o *Options) tableOptions(t cmdutil.Target, withKind bool) printers.TableOptions {
 	return printers.TableOptions{
 		NoHeaders:     o.NoHeaders,
 		Wide:          o.format.name == "wide",
-		WithNamespace: o.AllNamespaces && t.res.Namespaced,
+		WithNamespace: o.AllNamespaces && t.Res.Namespaced,
 		WithKind:      withKind,
-		Kind:          kindName(t.res),
+		Kind:          kindName(t.Res),
 		ShowLabels:    o.ShowLabels,
 		ColumnLabels:  o.LabelColumns,
 		Terminal:      o.streams.IsStdoutTTY(),
@@ -90,11 +90,11 @@ func (o *Options) tableOptions(t target, withKind bool) printers.TableOptions {
 
 // includeObject asks Table rows for no object when nothing printed needs one, which makes the answer a
 // fraction of the size (metadata is most of a Table's bytes).
-func (o *Options) includeObject(t target) string {
+func (o *Options) includeObject(t cmdutil.Target) string {
 	switch {
 	case o.SortBy != "":
 		return "Object"
-	case (o.AllNamespaces && t.res.Namespaced) || o.ShowLabels || len(o.LabelColumns) > 0:
+	case (o.AllNamespaces && t.Res.Namespaced) || o.ShowLabels || len(o.LabelColumns) > 0:
 		return "" // the server's default: metadata
 	}
 	return "None"
@@ -108,7 +108,7 @@ func (o *Options) accept() string {
 }
 
 // printTableTarget prints one target's rows and returns what failed.
-func (o *Options) printTableTarget(ctx context.Context, c *client.Client, t target, tp *printers.TablePrinter) []error {
+func (o *Options) printTableTarget(ctx context.Context, c *client.Client, t cmdutil.Target, tp *printers.TablePrinter) []error {
 	var sorter *rowSorter
 	if o.SortBy != "" {
 		var err error
@@ -130,12 +130,12 @@ func (o *Options) printTableTarget(ctx context.Context, c *client.Client, t targ
 	}
 
 	opts := resource.ListOptions{IncludeObject: o.includeObject(t)}
-	if t.names == nil {
+	if t.Names == nil {
 		opts.LabelSelector, opts.FieldSelector = o.LabelSelector, o.FieldSelector
 		if o.SortBy == "" {
 			opts.Limit = o.ChunkSize
 		}
-		path := resource.Path(t.res, t.namespace, "", "")
+		path := resource.Path(t.Res, t.Namespace, "", "")
 		_, err := resource.List(ctx, c, path, o.accept(), opts,
 			func(h *resource.Header) error {
 				if h.IsTable() {
@@ -154,7 +154,7 @@ func (o *Options) printTableTarget(ctx context.Context, c *client.Client, t targ
 	}
 
 	var errs []error
-	for _, name := range t.names {
+	for _, name := range t.Names {
 		body, err := o.getNamed(ctx, c, t, name, opts, o.accept())
 		if err != nil {
 			if !(o.IgnoreNotFound && client.IsNotFound(err)) {
@@ -200,10 +200,10 @@ func printTableItem(tp *printers.TablePrinter, isTable bool, raw json.RawMessage
 
 // getNamed reads one named object of t. When it is not found, kubectl looks for its namespace and reports
 // a missing namespace instead (not for "default", which always exists).
-func (o *Options) getNamed(ctx context.Context, c *client.Client, t target, name string, opts resource.ListOptions, accept string) ([]byte, error) {
-	body, err := getObject(ctx, c, resource.WithQuery(resource.Path(t.res, t.namespace, name, o.Subresource), opts), accept)
-	if client.IsNotFound(err) && t.namespace != "" && t.namespace != "default" {
-		_, nsErr := getObject(ctx, c, "/api/v1/namespaces/"+url.PathEscape(t.namespace), resource.AcceptJSON)
+func (o *Options) getNamed(ctx context.Context, c *client.Client, t cmdutil.Target, name string, opts resource.ListOptions, accept string) ([]byte, error) {
+	body, err := getObject(ctx, c, resource.WithQuery(resource.Path(t.Res, t.Namespace, name, o.Subresource), opts), accept)
+	if client.IsNotFound(err) && t.Namespace != "" && t.Namespace != "default" {
+		_, nsErr := getObject(ctx, c, "/api/v1/namespaces/"+url.PathEscape(t.Namespace), resource.AcceptJSON)
 		if client.IsNotFound(nsErr) {
 			return nil, nsErr
 		}
@@ -225,12 +225,12 @@ func getObject(ctx context.Context, c *client.Client, path, accept string) ([]by
 	return b, nil
 }
 
-func distinctResources(targets []target) int {
+func distinctResources(targets []cmdutil.Target) int {
 	n := 0
 	for i, t := range targets {
 		seen := false
 		for _, u := range targets[:i] {
-			seen = seen || sameResource(u.res, t.res)
+			seen = seen || cmdutil.SameResource(u.Res, t.Res)
 		}
 		if !seen {
 			n++

@@ -14,7 +14,7 @@ import (
 // printObjects prints whole objects (-o json, yaml, name, jsonpath, go-template, custom-columns): one
 // object as itself when exactly one was named, else every object of every target in one List, streamed
 // item by item.
-func (o *Options) printObjects(ctx context.Context, targets []target, single bool) error {
+func (o *Options) printObjects(ctx context.Context, targets []cmdutil.Target, single bool) error {
 	c, err := o.client()
 	if err != nil {
 		return err
@@ -40,12 +40,12 @@ func (o *Options) printObjects(ctx context.Context, targets []target, single boo
 
 	var errs []error
 	for _, t := range targets {
-		if t.names == nil {
+		if t.Names == nil {
 			opts := resource.ListOptions{LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
 			if sorter == nil {
 				opts.Limit = o.ChunkSize
 			}
-			_, err := resource.List(ctx, c, resource.Path(t.res, t.namespace, "", ""), resource.AcceptJSON, opts, nil,
+			_, err := resource.List(ctx, c, resource.Path(t.Res, t.Namespace, "", ""), resource.AcceptJSON, opts, nil,
 				func(h *resource.Header, raw json.RawMessage) error {
 					return emit(printers.Object{Raw: raw, APIVersion: h.APIVersion, Kind: strings.TrimSuffix(h.Kind, "List")})
 				})
@@ -54,7 +54,7 @@ func (o *Options) printObjects(ctx context.Context, targets []target, single boo
 			}
 			continue
 		}
-		for _, name := range t.names {
+		for _, name := range t.Names {
 			body, err := o.getNamed(ctx, c, t, name, resource.ListOptions{}, resource.AcceptJSON)
 			if err == nil {
 				err = emit(printers.Object{Raw: body})

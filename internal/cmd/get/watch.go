@@ -56,13 +56,13 @@ between: no change is lost, none is printed twice. -o json prints one compact JS
 
 // runWatch prints the target's objects (unless --watch-only), then each change, until ctx ends or
 // --request-timeout passes.
-func (o *Options) runWatch(ctx context.Context, targets []target) error {
-	if len(targets) != 1 || len(targets[0].names) > 1 {
+func (o *Options) runWatch(ctx context.Context, targets []cmdutil.Target) error {
+	if len(targets) != 1 || len(targets[0].Names) > 1 {
 		return errors.New("watch is only supported on individual resources and resource collections - more than 1 resource was found")
 	}
 	t := targets[0]
-	if !t.res.HasVerb("watch") {
-		return fmt.Errorf("%s does not support watch", t.res.GroupResource())
+	if !t.Res.HasVerb("watch") {
+		return fmt.Errorf("%s does not support watch", t.Res.GroupResource())
 	}
 	c, err := o.client()
 	if err != nil {
@@ -100,7 +100,7 @@ func (o *Options) runWatch(ctx context.Context, targets []target) error {
 type watchSource struct {
 	c      *client.Client
 	o      *Options
-	t      target
+	t      cmdutil.Target
 	out    *watchPrinter
 	rows   printers.RowDecoder
 	listed bool
@@ -117,9 +117,9 @@ func (s *watchSource) accept() string {
 
 func (s *watchSource) options() resource.ListOptions {
 	opts := resource.ListOptions{LabelSelector: s.o.LabelSelector, FieldSelector: s.o.FieldSelector}
-	if len(s.t.names) == 1 {
+	if len(s.t.Names) == 1 {
 		// One object is watched as the collection of the objects with its name, as kubectl does.
-		opts.FieldSelector = "metadata.name=" + s.t.names[0]
+		opts.FieldSelector = "metadata.name=" + s.t.Names[0]
 	}
 	return opts
 }
@@ -128,7 +128,7 @@ func (s *watchSource) List(ctx context.Context, each func(watch.Item) error) (st
 	opts := s.options()
 	opts.Limit = s.o.ChunkSize
 	n := 0
-	h, err := resource.List(ctx, s.c, resource.Path(s.t.res, s.t.namespace, "", ""), s.accept(), opts,
+	h, err := resource.List(ctx, s.c, resource.Path(s.t.Res, s.t.Namespace, "", ""), s.accept(), opts,
 		func(h *resource.Header) error { return s.out.columns(h) },
 		func(h *resource.Header, raw json.RawMessage) error {
 			it, err := s.item(h.IsTable(), raw)
@@ -141,10 +141,10 @@ func (s *watchSource) List(ctx context.Context, each func(watch.Item) error) (st
 	if err != nil {
 		return "", err
 	}
-	if !s.listed && n == 0 && len(s.t.names) == 1 && !s.o.IgnoreNotFound {
+	if !s.listed && n == 0 && len(s.t.Names) == 1 && !s.o.IgnoreNotFound {
 		// kubectl gets a named object before watching it: a missing one is NotFound.
 		return "", &client.StatusError{Code: http.StatusNotFound, Reason: "NotFound", Status: "Failure",
-			Message: fmt.Sprintf("%s %q not found", s.t.res.GroupResource(), s.t.names[0])}
+			Message: fmt.Sprintf("%s %q not found", s.t.Res.GroupResource(), s.t.Names[0])}
 	}
 	s.listed = true
 	return h.Metadata.ResourceVersion, nil
@@ -178,7 +178,7 @@ func (s *watchSource) Watch(ctx context.Context, rv string, initialEvents bool) 
 	if initialEvents {
 		opts.SendInitialEvents, opts.ResourceVersionType = true, "NotOlderThan"
 	}
-	resp, err := resource.Get(ctx, s.c, resource.WithQuery(resource.Path(s.t.res, s.t.namespace, "", ""), opts), s.accept())
+	resp, err := resource.Get(ctx, s.c, resource.WithQuery(resource.Path(s.t.Res, s.t.Namespace, "", ""), opts), s.accept())
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func isTable(obj []byte) bool {
 // watchPrinter prints the changes: table rows as they come (a header once), or objects one per line.
 type watchPrinter struct {
 	o       *Options
-	target  target
+	target  cmdutil.Target
 	cw      *printers.ColumnWriter
 	table   *printers.TablePrinter
 	objects printers.ObjectPrinter
@@ -285,7 +285,7 @@ func (p *watchPrinter) change(ch watch.Change) error {
 }
 
 func (p *watchPrinter) printObject(ch watch.Change) error {
-	obj := printers.Object{Raw: ch.Item.Raw, APIVersion: p.target.res.GroupVersion().String(), Kind: p.target.res.Kind}
+	obj := printers.Object{Raw: ch.Item.Raw, APIVersion: p.target.Res.GroupVersion().String(), Kind: p.target.Res.Kind}
 	if !p.o.OutputWatchEvents {
 		return p.objects.PrintObject(obj)
 	}

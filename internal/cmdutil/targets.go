@@ -1,30 +1,47 @@
-package get
+package cmdutil
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/manifest"
 )
 
-// target is one request of a get: a collection (no names) or named objects of one resource.
-type target struct {
-	res       discovery.Resource
-	namespace string   // "" for a cluster-scoped resource or all namespaces
-	names     []string // nil: the collection
-	typed     string   // what the user typed for the resource, for errors
+// Selection is what a resource command's arguments and flags pick: TYPE[,TYPE] [NAME...], TYPE/NAME...,
+// or the objects of -f manifests, in a namespace or all of them, narrowed by selectors.
+type Selection struct {
+	Args          []string
+	Filenames     []string
+	Recursive     bool
+	Stdin         io.Reader // for -f -
+	Namespace     string    // the command's namespace (-n or the context's)
+	Explicit      bool      // -n was given
+	AllNamespaces bool
+	LabelSelector string
+	FieldSelector string
+	Subresource   string
 }
 
-// targets turns the arguments and -f files into requests with kubectl's resource-builder rules, in order.
-// single reports that exactly one object was named, which is then printed as itself rather than in a List.
-func (o *Options) targets(ctx context.Context) ([]target, bool, error) {
+// Target is one request of a resource command: a collection (no names) or named objects of one resource.
+type Target struct {
+	Res       discovery.Resource
+	Namespace string   // "" for a cluster-scoped resource or all namespaces
+	Names     []string // nil: the collection
+	Typed     string   // what the user typed for the resource, for errors
+}
+
+// Targets turns the arguments and -f files into requests with kubectl's resource-builder rules, in order.
+// single reports that exactly one object was named, which a get then prints as itself rather than in a
+// List.
+func (o *Selection) Targets(ctx context.Context, d *discovery.Discovery) ([]Target, bool, error) {
 	if len(o.Filenames) > 0 {
-		return o.fileTargets(ctx)
+		return o.fileTargets(ctx, d)
 	}
-	args := o.args
+	args := o.Args
 	if len(args) == 0 {
 		return nil, false, errors.New(`You must provide one or more resources by argument or filename.
 Example resource specifications include:
@@ -32,10 +49,6 @@ Example resource specifications include:
    '--filename=rsrc.json'
    '<resource> <name>'
    '<resource>'`)
-	}
-	d, err := o.discovery()
-	if err != nil {
-		return nil, false, err
 	}
 	// "a,b x y" means a/x a/y b/x b/y, as in kubectl.
 	if types := splitTypes(args[0]); len(types) > 1 && len(args) > 1 {
@@ -67,7 +80,7 @@ Example resource specifications include:
 	if len(names) == 0 && o.Subresource != "" {
 		return nil, false, errors.New("subresource cannot be used when bulk resources are specified")
 	}
-	var out []target
+	var out []Target
 	for _, typed := range splitTypes(args[0]) {
 		rs, err := d.Expand(ctx, typed)
 		if err != nil {
@@ -77,14 +90,14 @@ Example resource specifications include:
 			return nil, false, errors.New("you must specify only one resource")
 		}
 		for _, r := range rs {
-			t := target{res: r, typed: typed}
+			t := Target{Res: r, Typed: typed}
 			if len(names) > 0 {
-				if t.namespace, err = o.namespaceForName(r); err != nil {
+				if t.Namespace, err = o.namespaceForName(r); err != nil {
 					return nil, false, err
 				}
-				t.names = names
+				t.Names = names
 			} else if r.Namespaced && !o.AllNamespaces {
-				t.namespace = o.namespace
+				t.Namespace = o.Namespace
 			}
 			out = append(out, t)
 		}
@@ -93,11 +106,11 @@ Example resource specifications include:
 }
 
 // tupleTargets reads TYPE/NAME arguments.
-func (o *Options) tupleTargets(ctx context.Context, d *discovery.Discovery, args []string) ([]target, bool, error) {
+func (o *Selection) tupleTargets(ctx context.Context, d *discovery.Discovery, args []string) ([]Target, bool, error) {
 	if o.LabelSelector != "" || o.FieldSelector != "" {
 		return nil, false, errors.New("selectors and the all flag cannot be used when passing resource/name arguments")
 	}
-	var out []target
+	var out []Target
 	for _, a := range args {
 		typed, name, _ := strings.Cut(a, "/")
 		if strings.Contains(name, "/") {
@@ -115,75 +128,87 @@ func (o *Options) tupleTargets(ctx context.Context, d *discovery.Discovery, args
 			return nil, false, err
 		}
 		// Consecutive names of one resource share a target, so they print as one table.
-		if n := len(out); n > 0 && sameResource(out[n-1].res, r) && out[n-1].namespace == ns {
-			out[n-1].names = append(out[n-1].names, name)
+		if n := len(out); n > 0 && SameResource(out[n-1].Res, r) && out[n-1].Namespace == ns {
+			out[n-1].Names = append(out[n-1].Names, name)
 			continue
 		}
-		out = append(out, target{res: r, namespace: ns, names: []string{name}, typed: typed})
+		out = append(out, Target{Res: r, Namespace: ns, Names: []string{name}, Typed: typed})
 	}
 	return out, len(args) == 1, nil
 }
 
 // namespaceForName is where a named object is looked for.
-func (o *Options) namespaceForName(r discovery.Resource) (string, error) {
+func (o *Selection) namespaceForName(r discovery.Resource) (string, error) {
 	switch {
 	case !r.Namespaced:
 		return "", nil
 	case o.AllNamespaces:
 		return "", errors.New("a resource cannot be retrieved by name across all namespaces")
 	}
-	return o.namespace, nil
+	return o.Namespace, nil
 }
 
 // fileTargets names the objects of -f manifests, each in its own namespace or the command's.
-func (o *Options) fileTargets(ctx context.Context) ([]target, bool, error) {
-	if len(o.args) > 0 {
+func (o *Selection) fileTargets(ctx context.Context, d *discovery.Discovery) ([]Target, bool, error) {
+	if len(o.Args) > 0 {
 		return nil, false, errors.New("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well")
 	}
-	objs, err := manifest.Read(o.Filenames, o.Recursive, o.streams.In)
+	objs, err := manifest.Read(o.Filenames, o.Recursive, o.Stdin)
 	if err != nil {
 		return nil, false, err
 	}
-	d, err := o.discovery()
-	if err != nil {
-		return nil, false, err
-	}
-	var out []target
+	var out []Target
 	for _, obj := range objs {
-		group, version, ok := strings.Cut(obj.APIVersion, "/")
-		if !ok {
-			group, version = "", obj.APIVersion
-		}
-		r, err := d.Resolve(ctx, obj.Kind+"."+version+"."+group)
-		var nf *discovery.NotFoundError
-		if errors.As(err, &nf) {
-			return nil, false, fmt.Errorf("%s: no matches for kind %q in version %q", obj.Where(), obj.Kind, obj.APIVersion)
-		}
+		r, err := ResolveKind(ctx, d, obj)
 		if err != nil {
 			return nil, false, err
 		}
-		ns := ""
-		if r.Namespaced {
-			ns = o.namespace
-			if obj.Namespace != "" {
-				if o.explicitNamespace && obj.Namespace != o.namespace {
-					return nil, false, fmt.Errorf("the namespace from the provided object %q does not match the namespace %q. You must pass '--namespace=%s' to perform this operation.", obj.Namespace, o.namespace, obj.Namespace)
-				}
-				ns = obj.Namespace
-			}
+		ns, err := o.ObjectNamespace(r, obj.Namespace)
+		if err != nil {
+			return nil, false, err
 		}
-		if n := len(out); n > 0 && sameResource(out[n-1].res, r) && out[n-1].namespace == ns {
-			out[n-1].names = append(out[n-1].names, obj.Name)
+		if n := len(out); n > 0 && SameResource(out[n-1].Res, r) && out[n-1].Namespace == ns {
+			out[n-1].Names = append(out[n-1].Names, obj.Name)
 			continue
 		}
-		out = append(out, target{res: r, namespace: ns, names: []string{obj.Name}, typed: obj.Kind})
+		out = append(out, Target{Res: r, Namespace: ns, Names: []string{obj.Name}, Typed: obj.Kind})
 	}
 	// kubectl's singleItemImplied: one file (not a directory, not stdin) holding one object.
 	single := len(objs) == 1 && len(o.Filenames) == 1 && objs[0].Source == o.Filenames[0]
 	return out, single, nil
 }
 
-func sameResource(a, b discovery.Resource) bool {
+// ObjectNamespace is where a manifest object of resource r with namespace ns (maybe "") goes: the
+// command's namespace unless the object names its own, which must then agree with an explicit -n; none
+// for a cluster-scoped resource.
+func (o *Selection) ObjectNamespace(r discovery.Resource, ns string) (string, error) {
+	switch {
+	case !r.Namespaced:
+		return "", nil
+	case ns == "":
+		return o.Namespace, nil
+	case o.Explicit && ns != o.Namespace:
+		return "", fmt.Errorf("the namespace from the provided object %q does not match the namespace %q. You must pass '--namespace=%s' to perform this operation.", ns, o.Namespace, ns)
+	}
+	return ns, nil
+}
+
+// ResolveKind finds the resource of a manifest object by its apiVersion and kind.
+func ResolveKind(ctx context.Context, d *discovery.Discovery, obj manifest.Object) (discovery.Resource, error) {
+	group, version, ok := strings.Cut(obj.APIVersion, "/")
+	if !ok {
+		group, version = "", obj.APIVersion
+	}
+	r, err := d.Resolve(ctx, obj.Kind+"."+version+"."+group)
+	var nf *discovery.NotFoundError
+	if errors.As(err, &nf) {
+		return r, fmt.Errorf("%s: no matches for kind %q in version %q", obj.Where(), obj.Kind, obj.APIVersion)
+	}
+	return r, err
+}
+
+// SameResource reports whether a and b are the same resource in the same group version.
+func SameResource(a, b discovery.Resource) bool {
 	return a.GroupVersion() == b.GroupVersion() && a.Name == b.Name
 }
 

@@ -1,0 +1,354 @@
+package apply
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kubex-cli/kubex/internal/cmdutil"
+	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/discovery"
+	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/manifest"
+	"github.com/kubex-cli/kubex/pkg/printers"
+	"github.com/kubex-cli/kubex/pkg/selector"
+)
+
+// item is one object to apply and, once applied, its outcome.
+type item struct {
+	obj       manifest.Object
+	res       discovery.Resource
+	crdScoped *crdType // set while the resource is known only from a CRD of the same input
+	ns        string
+	result    []byte // the object the server returned
+	err       error
+	done      chan struct{}
+}
+
+// crdType is a custom resource type defined by a CustomResourceDefinition of the input.
+type crdType struct {
+	namespaced bool
+	versions   []string
+}
+
+// plan is the whole apply, checked.
+type plan struct {
+	o     *Options
+	c     *client.Client
+	d     *discovery.Discovery
+	items []*item
+}
+
+// plan reads and checks all input before anything is sent: every document parsed, every object's type
+// served by the server or defined by a CRD of the input, namespaces decided.
+func (o *Options) plan(ctx context.Context) (*plan, error) {
+	objs, err := manifest.Read(o.Filenames, o.Recursive, o.streams.In)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := selector.Parse(o.Selector)
+	if err != nil {
+		return nil, err
+	}
+	objs = slices.DeleteFunc(objs, func(obj manifest.Object) bool { return !sel.Matches(obj.Labels) })
+	if len(objs) == 0 {
+		return nil, errors.New("no objects passed to apply")
+	}
+	c, err := o.client()
+	if err != nil {
+		return nil, err
+	}
+	d, err := o.discovery()
+	if err != nil {
+		return nil, err
+	}
+	crds := crdTypes(objs)
+	scope := cmdutil.Selection{Namespace: o.namespace, Explicit: o.explicit}
+	p := &plan{o: o, c: c, d: d}
+	for _, obj := range objs {
+		it := &item{obj: obj, done: make(chan struct{})}
+		if it.res, err = cmdutil.ResolveKind(ctx, d, obj); err != nil {
+			group, version, _ := strings.Cut(obj.APIVersion, "/")
+			t := crds[group+"/"+obj.Kind]
+			if t == nil || !slices.Contains(t.versions, version) {
+				return nil, err
+			}
+			// Served once its CRD, earlier in this apply, is established.
+			it.crdScoped = t
+			it.res = discovery.Resource{Group: group, Version: version, Kind: obj.Kind, Namespaced: t.namespaced}
+		}
+		if it.ns, err = scope.ObjectNamespace(it.res, obj.Namespace); err != nil {
+			return nil, fmt.Errorf("%s: %w", obj.Where(), err)
+		}
+		if name := it.obj.Name; strings.Contains(name, "/") {
+			return nil, fmt.Errorf("%s: invalid name %q", obj.Where(), name)
+		}
+		p.items = append(p.items, it)
+	}
+	return p, nil
+}
+
+// crdTypes lists the custom resource types the input's CustomResourceDefinitions define, by "group/Kind".
+func crdTypes(objs []manifest.Object) map[string]*crdType {
+	out := map[string]*crdType{}
+	for _, obj := range objs {
+		if !isCRD(obj) {
+			continue
+		}
+		var crd struct {
+			Spec struct {
+				Group string `json:"group"`
+				Scope string `json:"scope"`
+				Names struct {
+					Kind string `json:"kind"`
+				} `json:"names"`
+				Versions []struct {
+					Name   string `json:"name"`
+					Served bool   `json:"served"`
+				} `json:"versions"`
+			} `json:"spec"`
+		}
+		if json.Unmarshal(obj.JSON, &crd) != nil {
+			continue // the server will say what is wrong with it
+		}
+		t := &crdType{namespaced: crd.Spec.Scope != "Cluster"}
+		for _, v := range crd.Spec.Versions {
+			if v.Served {
+				t.versions = append(t.versions, v.Name)
+			}
+		}
+		out[crd.Spec.Group+"/"+crd.Spec.Names.Kind] = t
+	}
+	return out
+}
+
+func isCRD(obj manifest.Object) bool {
+	return obj.Kind == "CustomResourceDefinition" && strings.HasPrefix(obj.APIVersion, "apiextensions.k8s.io/")
+}
+
+func isNamespace(obj manifest.Object) bool { return obj.Kind == "Namespace" && obj.APIVersion == "v1" }
+
+// run applies the items: Namespaces and CRDs first, the CRDs waited for, then the rest, at most
+// Concurrency at a time; results are printed in input order as soon as they are known.
+func (p *plan) run(ctx context.Context) error {
+	printed := make(chan error, 1)
+	go func() { printed <- p.print() }()
+
+	var first, rest []*item
+	for _, it := range p.items {
+		if isNamespace(it.obj) || isCRD(it.obj) {
+			first = append(first, it)
+		} else {
+			rest = append(rest, it)
+		}
+	}
+	p.applyAll(ctx, first)
+	if err := p.awaitCRDs(ctx, first); err != nil {
+		for _, it := range rest {
+			if it.crdScoped != nil {
+				it.err = &objectError{what: p.describe(it), where: it.obj.Where(), err: err}
+			}
+		}
+	}
+	p.applyAll(ctx, rest)
+	return <-printed
+}
+
+// applyAll applies items concurrently and returns when all are done.
+func (p *plan) applyAll(ctx context.Context, items []*item) {
+	sem := make(chan struct{}, p.o.Concurrency)
+	var wg sync.WaitGroup
+	for _, it := range items {
+		if it.err != nil {
+			close(it.done)
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			p.apply(ctx, it)
+		})
+	}
+	wg.Wait()
+}
+
+// apply sends one object.
+func (p *plan) apply(ctx context.Context, it *item) {
+	defer close(it.done)
+	body, err := withNamespace(it.obj.JSON, it.ns, it.res.Namespaced)
+	if err == nil {
+		it.result, err = p.c.Patch(ctx, resource.Path(it.res, it.ns, it.obj.Name, ""), client.Patch{Type: client.ApplyPatch, Data: body},
+			client.PatchOptions{FieldManager: p.o.FieldManager, Force: p.o.ForceConflicts, DryRun: p.o.DryRun == "server", FieldValidation: p.o.Validation})
+	}
+	if err != nil {
+		it.err = &objectError{what: p.describe(it), where: it.obj.Where(), err: err}
+	}
+}
+
+// withNamespace sets metadata.namespace for a namespaced object, and drops it from a cluster-scoped one
+// (kubectl ignores it there), as the object is sent.
+func withNamespace(obj []byte, ns string, namespaced bool) ([]byte, error) {
+	var m map[string]any
+	if err := json.Unmarshal(obj, &m); err != nil {
+		return nil, err
+	}
+	meta, _ := m["metadata"].(map[string]any)
+	if meta == nil {
+		meta = map[string]any{}
+		m["metadata"] = meta
+	}
+	if cur, _ := meta["namespace"].(string); namespaced && cur == ns || !namespaced && meta["namespace"] == nil {
+		return obj, nil
+	}
+	if namespaced {
+		meta["namespace"] = ns
+	} else {
+		delete(meta, "namespace")
+	}
+	return json.Marshal(m)
+}
+
+// awaitCRDs waits until every CRD applied is Established, then finds the types the input's custom
+// resources need in discovery. With --dry-run=server nothing was created, so they cannot be checked.
+func (p *plan) awaitCRDs(ctx context.Context, applied []*item) error {
+	needed := false
+	for _, it := range p.items {
+		needed = needed || it.crdScoped != nil
+	}
+	if !needed {
+		return nil
+	}
+	if p.o.DryRun == "server" {
+		return errors.New("its CustomResourceDefinition is in the same input: with --dry-run=server it is not created, so this object cannot be checked")
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for _, it := range applied {
+		if !isCRD(it.obj) || it.err != nil {
+			continue
+		}
+		if err := p.established(ctx, it.obj.Name); err != nil {
+			return fmt.Errorf("waiting for customresourcedefinition %q to be established: %w", it.obj.Name, err)
+		}
+	}
+	for {
+		missing := 0
+		p.d.Invalidate()
+		for _, it := range p.items {
+			if it.crdScoped == nil {
+				continue
+			}
+			r, err := cmdutil.ResolveKind(ctx, p.d, it.obj)
+			if err != nil {
+				missing++
+				continue
+			}
+			it.res, it.crdScoped = r, nil
+		}
+		if missing == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("its type is not served yet: %w", ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// established polls a CRD until its Established condition is True.
+func (p *plan) established(ctx context.Context, name string) error {
+	path := "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + name
+	for {
+		resp, err := resource.Get(ctx, p.c, path, resource.AcceptJSON)
+		if err == nil {
+			var crd struct {
+				Status struct {
+					Conditions []struct{ Type, Status string }
+				}
+			}
+			err = json.NewDecoder(resp.Body).Decode(&crd)
+			resp.Body.Close()
+			for _, c := range crd.Status.Conditions {
+				if c.Type == "Established" && c.Status == "True" {
+					return nil
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			return errors.Join(ctx.Err(), err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// describe names an object as kubectl's output does: "configmap/foo", "deployment.apps/web".
+func (p *plan) describe(it *item) string {
+	k := strings.ToLower(it.obj.Kind)
+	if g, _, ok := strings.Cut(it.obj.APIVersion, "/"); ok {
+		k += "." + g
+	}
+	return k + "/" + it.obj.Name
+}
+
+// print writes the outcome of every item in input order, each as soon as it and those before it are
+// done, then the errors; progress goes to a terminal's stderr for big inputs.
+func (p *plan) print() error {
+	var objects printers.ObjectPrinter
+	switch p.o.Output {
+	case "json":
+		objects = printers.NewJSON(p.o.streams.Out, printers.ObjectOptions{Single: len(p.items) == 1})
+	case "yaml":
+		objects = printers.NewYAML(p.o.streams.Out, printers.ObjectOptions{Single: len(p.items) == 1})
+	}
+	progress := p.o.streams.IsStderrTTY() && len(p.items) >= progressMin
+	suffix := ""
+	if p.o.DryRun == "server" {
+		suffix = " (server dry run)"
+	}
+	var errs []error
+	printedAny := false
+	for i, it := range p.items {
+		<-it.done
+		if progress {
+			fmt.Fprintf(p.o.streams.ErrOut, "\r\x1b[Kapplying %d/%d", i+1, len(p.items))
+		}
+		if it.err != nil {
+			errs = append(errs, it.err)
+			continue
+		}
+		var err error
+		switch p.o.Output {
+		case "json", "yaml":
+			err = objects.PrintObject(printers.Object{Raw: it.result})
+		case "name":
+			_, err = fmt.Fprintln(p.o.streams.Out, p.describe(it))
+		default:
+			_, err = fmt.Fprintf(p.o.streams.Out, "%s serverside-applied%s\n", p.describe(it), suffix)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+		printedAny = true
+	}
+	if progress {
+		fmt.Fprint(p.o.streams.ErrOut, "\r\x1b[K")
+	}
+	if objects != nil && printedAny {
+		if err := objects.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return cmdutil.Aggregate(errs)
+}
+
+// progressMin is how many objects make progress worth showing.
+const progressMin = 20
