@@ -15,8 +15,10 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/apply"
 	"github.com/kubex-cli/kubex/internal/cmd/completion"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
+	deletecmd "github.com/kubex-cli/kubex/internal/cmd/delete"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
+	waitcmd "github.com/kubex-cli/kubex/internal/cmd/wait"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	"github.com/kubex-cli/kubex/pkg/config"
@@ -53,6 +55,8 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		get.NewCmdGet(f, f.IOStreams),
 		get.NewCmdWatch(f, f.IOStreams),
 		apply.NewCmdApply(f, f.IOStreams),
+		deletecmd.NewCmdDelete(f, f.IOStreams),
+		waitcmd.NewCmdWait(f, f.IOStreams),
 		configcmd.NewCmdConfig(f, f.IOStreams),
 		apiresources.NewCmdAPIResources(f, f.IOStreams),
 		apiresources.NewCmdAPIVersions(f, f.IOStreams),
