@@ -17,6 +17,7 @@ import (
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
 	deletecmd "github.com/kubex-cli/kubex/internal/cmd/delete"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
+	"github.com/kubex-cli/kubex/internal/cmd/patch"
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
 	waitcmd "github.com/kubex-cli/kubex/internal/cmd/wait"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
@@ -57,6 +58,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		apply.NewCmdApply(f, f.IOStreams),
 		deletecmd.NewCmdDelete(f, f.IOStreams),
 		waitcmd.NewCmdWait(f, f.IOStreams),
+		patch.NewCmdPatch(f, f.IOStreams),
 		configcmd.NewCmdConfig(f, f.IOStreams),
 		apiresources.NewCmdAPIResources(f, f.IOStreams),
 		apiresources.NewCmdAPIVersions(f, f.IOStreams),
