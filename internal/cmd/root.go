@@ -16,8 +16,11 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/completion"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
 	deletecmd "github.com/kubex-cli/kubex/internal/cmd/delete"
+	execcmd "github.com/kubex-cli/kubex/internal/cmd/exec"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
+	logscmd "github.com/kubex-cli/kubex/internal/cmd/logs"
 	"github.com/kubex-cli/kubex/internal/cmd/patch"
+	portforwardcmd "github.com/kubex-cli/kubex/internal/cmd/portforward"
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
 	waitcmd "github.com/kubex-cli/kubex/internal/cmd/wait"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
@@ -62,6 +65,10 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		configcmd.NewCmdConfig(f, f.IOStreams),
 		apiresources.NewCmdAPIResources(f, f.IOStreams),
 		apiresources.NewCmdAPIVersions(f, f.IOStreams),
+		execcmd.NewCmdExec(f, f.IOStreams),
+		execcmd.NewCmdAttach(f, f.IOStreams),
+		logscmd.NewCmdLogs(f, f.IOStreams),
+		portforwardcmd.NewCmdPortForward(f, f.IOStreams),
 	)
 	return root
 }
