@@ -59,6 +59,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		get.NewCmdGet(f, f.IOStreams),
 		get.NewCmdWatch(f, f.IOStreams),
 		apply.NewCmdApply(f, f.IOStreams),
+		apply.NewCmdDiff(f, f.IOStreams),
 		deletecmd.NewCmdDelete(f, f.IOStreams),
 		waitcmd.NewCmdWait(f, f.IOStreams),
 		patch.NewCmdPatch(f, f.IOStreams),
