@@ -120,6 +120,26 @@ spec:
 		expect(runKubex(t, nil, "apply", "-f", p, "-n", ns), 1, "configmap/ok1 serverside-applied\nconfigmap/ok2 serverside-applied\n",
 			"Error from server (Invalid): configmap/Not_Valid ("+p+": document 2 (line 4)): ConfigMap \"Not_Valid\" is invalid")
 	})
+	t.Run("--wait until ready", func(t *testing.T) {
+		p := write("ready.yaml", `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ready}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: ready}}
+  template:
+    metadata: {labels: {app: ready}}
+    spec: {containers: [{name: c, image: nginx}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: no-conditions}
+`)
+		expect(runKubex(t, nil, "apply", "-f", p, "-n", ns, "--wait", "--timeout=60s"), 0,
+			"deployment.apps/ready serverside-applied\nconfigmap/no-conditions serverside-applied\ndeployment.apps/ready condition met\n", "")
+		r := runKubex(t, nil, "get", "deploy", "ready", "-n", ns, "-o", "jsonpath={.status.availableReplicas}")
+		expect(r, 0, "2", "")
+	})
 	t.Run("flags kubex refuses", func(t *testing.T) {
 		expect(runKubex(t, nil, "apply", "-f", cm, "--server-side=false"), 1, "", "kubex applies only with server-side apply")
 		expect(runKubex(t, nil, "apply", "-f", cm, "--dry-run=client"), 1, "", "--dry-run=client doesn't work with server-side apply")

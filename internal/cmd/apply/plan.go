@@ -156,7 +156,10 @@ func (p *plan) run(ctx context.Context) error {
 		}
 	}
 	p.applyAll(ctx, rest)
-	return <-printed
+	if err := <-printed; err != nil || !p.o.Wait || p.o.DryRun == "server" {
+		return err
+	}
+	return p.awaitReady(ctx)
 }
 
 // applyAll applies items concurrently and returns when all are done.
