@@ -3,9 +3,6 @@
 #   KUBECONFIG=... hack/demo.sh path/to/kubex
 set -euo pipefail
 kubex=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# The reference kubectl creates the demo's objects: kubex can't create objects yet.
-kubectl=$(bash "$root/hack/tools.sh" kubectl | sed -n 's/^kubectl=//p')
 
 # Three pods made by a Deployment (the controllers and the scheduler put them on the kwok node) in
 # each of two namespaces, and a custom resource type with its own printer columns.
@@ -32,8 +29,9 @@ kind: ConfigMap
 metadata: {name: settings, namespace: $ns}
 data: {greeting: hello}
 YAML
-done | "$kubectl" apply --server-side -f - >/dev/null
-"$kubectl" apply --server-side -f - >/dev/null <<'YAML'
+done >"${TMPDIR:-/tmp}/kubex-demo-apps.yaml"
+# kubex applies the CRD and its custom resource in one go: the CRD first, waited for until served.
+cat >"${TMPDIR:-/tmp}/kubex-demo-crd.yaml" <<'YAML'
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: widgets.demo.kubex.io}
@@ -49,15 +47,13 @@ spec:
     additionalPrinterColumns:
     - {name: Size, type: integer, jsonPath: .spec.size}
     - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
-YAML
-"$kubectl" wait --for=condition=Established crd/widgets.demo.kubex.io --timeout=60s >/dev/null
-"$kubectl" apply --server-side -f - >/dev/null <<'YAML'
+---
 apiVersion: demo.kubex.io/v1
 kind: Widget
 metadata: {name: gear, namespace: demo-frontend}
 spec: {size: 3}
 YAML
-"$kubectl" rollout status -n demo-frontend deploy/web --timeout=60s >/dev/null
+trap 'rm -f "${TMPDIR:-/tmp}"/kubex-demo-*.yaml' EXIT
 
 # Bold command lines only on a terminal, and never with NO_COLOR.
 bold='' plain=''
@@ -68,6 +64,8 @@ step() {
 	"$kubex" "$@" || true
 }
 
+step apply -f "${TMPDIR:-/tmp}/kubex-demo-apps.yaml" --wait
+step apply -f "${TMPDIR:-/tmp}/kubex-demo-crd.yaml" -n demo-frontend
 step version
 step config get-contexts
 step config view --minify
@@ -85,11 +83,18 @@ step get pods -A -o name --chunk-size=2
 step get configmap nope
 step get --raw /api/v1/namespaces/demo-frontend/configmaps/settings
 # A watch prints the current state, then each change; it ends here after 3 seconds.
-(sleep 1 && "$kubectl" scale -n demo-frontend deploy/web --replicas=4 >/dev/null) &
+(sleep 1 && "$kubex" patch deploy web --subresource scale --type merge -p '{"spec":{"replicas":4}}' >/dev/null) &
 step watch pods --request-timeout=3s
 wait
-"$kubectl" scale -n demo-frontend deploy/web --replicas=3 >/dev/null
+step patch deploy web --subresource scale --type merge -p '{"spec":{"replicas":3}}'
 step watch deploy web -o json --output-watch-events --request-timeout=1s
+sed 's/greeting: hello/greeting: bonjour/' "${TMPDIR:-/tmp}/kubex-demo-apps.yaml" >"${TMPDIR:-/tmp}/kubex-demo-changed.yaml"
+step diff -f "${TMPDIR:-/tmp}/kubex-demo-changed.yaml"
+step wait --for=condition=Available deploy/web
+pod=$("$kubex" get pods -o name | head -n 1)
+step exec "${pod#pod/}" -- sh -c 'echo hello from $(hostname); echo to stderr >&2'
+step logs "${pod#pod/}"
+step delete configmap settings -n demo-backend
 step api-versions
 step api-resources --api-group=apps -o wide
 step api-resources --namespaced=false
@@ -97,7 +102,6 @@ step -v 6 version
 
 # Beyond kubectl: every YAML document of a kubeconfig file takes part in the merge.
 multidoc=$(mktemp "${TMPDIR:-/tmp}/kubex-demo-XXXXXX.yaml")
-trap 'rm -f "$multidoc"' EXIT
 {
 	"$kubex" config view --raw --flatten --minify
 	echo '---'
