@@ -158,9 +158,6 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(o.args) == 0 && len(o.Filenames) == 0 {
-		return errors.New("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")
-	}
 	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
 		Namespace: o.namespace, Explicit: o.explicit, AllNamespaces: o.AllNamespaces,
 		LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
@@ -179,7 +176,7 @@ func (o *Options) Run(ctx context.Context) error {
 		if !o.All && o.LabelSelector == "" && o.FieldSelector == "" {
 			return errors.New("resource(s) were provided, but no name was specified")
 		}
-		found, err := o.list(ctx, c, t)
+		found, err := wait.List(ctx, c, t, o.LabelSelector, o.FieldSelector)
 		if err != nil {
 			return err
 		}
@@ -218,24 +215,6 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	}
 	return cmdutil.Aggregate(errs)
-}
-
-// list names the objects of a collection target.
-func (o *Options) list(ctx context.Context, c *client.Client, t cmdutil.Target) ([]wait.Object, error) {
-	var out []wait.Object
-	_, err := resource.List(ctx, c, resource.Path(t.Res, t.Namespace, "", ""), resource.AcceptJSON,
-		resource.ListOptions{LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector, Limit: 500}, nil,
-		func(_ *resource.Header, raw json.RawMessage) error {
-			var obj struct {
-				Metadata struct{ Namespace, Name string }
-			}
-			if err := json.Unmarshal(raw, &obj); err != nil {
-				return err
-			}
-			out = append(out, wait.Object{Res: t.Res, Namespace: obj.Metadata.Namespace, Name: obj.Metadata.Name})
-			return nil
-		})
-	return out, err
 }
 
 // delete sends one DELETE and returns the uid of what it deleted.

@@ -122,13 +122,11 @@ func (o *Options) Run(ctx context.Context) error {
 			if !o.All && o.LabelSelector == "" && o.FieldSelector == "" {
 				return errors.New("resource(s) were provided, but no name was specified")
 			}
-			names, err := list(ctx, c, t, o.LabelSelector, o.FieldSelector)
+			found, err := List(ctx, c, t, o.LabelSelector, o.FieldSelector)
 			if err != nil {
 				return err
 			}
-			for _, n := range names {
-				objs = append(objs, Object{Res: t.Res, Namespace: n.Namespace, Name: n.Name})
-			}
+			objs = append(objs, found...)
 			continue
 		}
 		for _, n := range t.Names {
@@ -388,14 +386,14 @@ func item(raw []byte) (watch.Item, error) {
 	return watch.Item{Meta: obj.Metadata, Raw: append(json.RawMessage(nil), raw...)}, nil
 }
 
-// list names the objects of a collection target.
-func list(ctx context.Context, c *client.Client, t cmdutil.Target, labels, fields string) ([]watch.Meta, error) {
-	var out []watch.Meta
+// List names the objects of a collection target that match the selectors.
+func List(ctx context.Context, c *client.Client, t cmdutil.Target, labels, fields string) ([]Object, error) {
+	var out []Object
 	_, err := resource.List(ctx, c, resource.Path(t.Res, t.Namespace, "", ""), resource.AcceptJSON,
 		resource.ListOptions{LabelSelector: labels, FieldSelector: fields, Limit: 500}, nil,
 		func(_ *resource.Header, raw json.RawMessage) error {
 			it, err := item(raw)
-			out = append(out, it.Meta)
+			out = append(out, Object{Res: t.Res, Namespace: it.Meta.Namespace, Name: it.Meta.Name})
 			return err
 		})
 	return out, err
