@@ -37,6 +37,14 @@ func New(streams *iostreams.IOStreams, environ []string) *Factory {
 	return &Factory{IOStreams: streams, Overrides: &config.Overrides{}, Environ: environ}
 }
 
+// ForContext is a factory for the same streams and flags but kubeconfig context name: each context of a
+// multi-context command gets its own resolved config, client and discovery.
+func (f *Factory) ForContext(name string) *Factory {
+	o := *f.Overrides
+	o.Context = name
+	return &Factory{IOStreams: f.IOStreams, Overrides: &o, Verbosity: f.Verbosity, Environ: f.Environ}
+}
+
 // Getenv looks key up in Environ; the last entry wins, as in os/exec.
 func (f *Factory) Getenv(key string) string {
 	for i := len(f.Environ) - 1; i >= 0; i-- {

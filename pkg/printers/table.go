@@ -93,6 +93,13 @@ func (rd *RowDecoder) Decode(raw []byte) (Row, error) {
 	return r, nil
 }
 
+// RowWriter takes rows of cells: a ColumnWriter, or a collector that merges several tables (one per
+// context) into one.
+type RowWriter interface {
+	Row(cells []string) error
+	Flush() error
+}
+
 // TableOptions are kubectl's human-readable print options.
 type TableOptions struct {
 	NoHeaders     bool
@@ -103,13 +110,14 @@ type TableOptions struct {
 	ShowLabels    bool     // --show-labels: a trailing LABELS column
 	ColumnLabels  []string // -L: a column per label key
 	Terminal      bool     // stdout is a terminal: neutralise every control character in cells
+	Context       string   // several contexts at once: a leading CONTEXT column holding this
 	Now           func() time.Time
 }
 
 // TablePrinter prints the rows of server-side Tables as kubectl's human-readable printer does, a row at a
 // time: a header before the first row, again only when the columns change.
 type TablePrinter struct {
-	w    *ColumnWriter
+	w    RowWriter
 	opts TableOptions
 
 	columns        []TableColumn
@@ -122,7 +130,7 @@ type TablePrinter struct {
 }
 
 // NewTablePrinter prints to w with o.
-func NewTablePrinter(w *ColumnWriter, o TableOptions) *TablePrinter {
+func NewTablePrinter(w RowWriter, o TableOptions) *TablePrinter {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -181,7 +189,10 @@ func (p *TablePrinter) PrintRow(r Row, eventType string) error {
 			}
 		}
 	}
-	cells := make([]string, 0, len(p.columns)+3+len(p.opts.ColumnLabels))
+	cells := make([]string, 0, len(p.columns)+4+len(p.opts.ColumnLabels))
+	if p.opts.Context != "" {
+		cells = append(cells, p.escape(p.opts.Context))
+	}
 	if p.eventColumn {
 		cells = append(cells, p.escape(formatEventType(eventType)))
 	}
@@ -212,6 +223,9 @@ func (p *TablePrinter) PrintRow(r Row, eventType string) error {
 
 func (p *TablePrinter) header() []string {
 	var h []string
+	if p.opts.Context != "" {
+		h = append(h, "CONTEXT")
+	}
 	if p.eventColumn {
 		h = append(h, "EVENT")
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/config"
+	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
 // Options holds the flags of `kubex get` and what Complete derives from them.
@@ -48,6 +49,14 @@ type Options struct {
 	Raw            string
 
 	streamingList bool // the initial state from a watch with sendInitialEvents (hidden: for measuring)
+	AllContexts   bool
+
+	// Several contexts at once (--context a,b or --all-contexts): the contexts, and for the run of one
+	// of them its name and where its rows or objects go.
+	contexts    []string
+	contextName string
+	rows        printers.RowWriter
+	objectsTo   func(printers.Object) error
 
 	// Filled in by Complete.
 	namespace         string
@@ -55,6 +64,7 @@ type Options struct {
 	format            format
 	args              []string
 
+	factory   *cmdutil.Factory
 	streams   *iostreams.IOStreams
 	client    func() (*client.Client, error)
 	discovery func() (*discovery.Discovery, error)
@@ -67,6 +77,7 @@ func newOptions(f *cmdutil.Factory, streams *iostreams.IOStreams) *Options {
 		ChunkSize:        500,
 		ServerPrint:      true,
 		AllowMissingKeys: true,
+		factory:          f,
 		streams:          streams,
 		client:           f.Client,
 		discovery:        f.Discovery,
@@ -153,6 +164,7 @@ func (o *Options) addSelectionFlags(cmd *cobra.Command) {
 	fs.BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.")
 	fs.BoolVar(&o.streamingList, "streaming-list", false, "Get a watch's initial state from the watch itself (sendInitialEvents).")
 	_ = fs.MarkHidden("streaming-list")
+	fs.BoolVar(&o.AllContexts, "all-contexts", false, "Ask every context of the kubeconfig, in parallel, and print one table (a leading CONTEXT column) or one List. --context a,b,c asks those.")
 	fs.Int64Var(&o.ChunkSize, "chunk-size", 500, "Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.")
 }
 
@@ -162,14 +174,7 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 	if o.Raw != "" {
 		return nil
 	}
-	r, err := o.resolved()
-	if err != nil {
-		return err
-	}
-	o.namespace, o.explicitNamespace = r.Namespace, r.NamespaceExplicit
-	if o.AllNamespaces {
-		o.explicitNamespace = false
-	}
+	var err error
 	if o.format, err = parseFormat(o.Output, o.Template); err != nil {
 		return err
 	}
@@ -181,6 +186,17 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 	case !o.Watch && !o.WatchOnly && len(args) == 0 && len(o.Filenames) == 0:
 		fmt.Fprintf(o.streams.ErrOut, "You must specify the type of resource to get. Use \"%s api-resources\" for a complete list of supported resources.\n\n", cmd.Root().Name())
 		return cmdutil.UsageErrorf(cmd, "Required resource not specified.")
+	}
+	if o.contexts, err = o.selectedContexts(); err != nil || len(o.contexts) > 0 {
+		return err // each context has its own namespace
+	}
+	r, err := o.resolved()
+	if err != nil {
+		return err
+	}
+	o.namespace, o.explicitNamespace = r.Namespace, r.NamespaceExplicit
+	if o.AllNamespaces {
+		o.explicitNamespace = false
 	}
 	return nil
 }
@@ -223,6 +239,9 @@ func (o *Options) Validate(cmd *cobra.Command) error {
 func (o *Options) Run(ctx context.Context) error {
 	if o.Raw != "" {
 		return o.runRaw(ctx)
+	}
+	if len(o.contexts) > 0 {
+		return o.runContexts(ctx)
 	}
 	d, err := o.discovery()
 	if err != nil {

@@ -40,6 +40,10 @@ func (o *Options) printHuman(ctx context.Context, targets []cmdutil.Target) erro
 	tracked := &trackingWriter{w: o.streams.Out}
 	sep := &separatorWriter{w: tracked}
 	cw := printers.NewColumnWriter(sep, o.settle())
+	var rows printers.RowWriter = cw
+	if o.rows != nil {
+		rows = o.rows // one context of several: the caller merges the tables
+	}
 	withKind := o.ShowKind || distinctResources(targets) > 1
 	allNamespaced := !o.AllNamespaces
 
@@ -55,7 +59,7 @@ func (o *Options) printHuman(ctx context.Context, targets []cmdutil.Target) erro
 			if i > 0 && !o.NoHeaders && tracked.written > 0 {
 				sep.ready = true
 			}
-			tp = printers.NewTablePrinter(cw, o.tableOptions(t, withKind))
+			tp = printers.NewTablePrinter(rows, o.tableOptions(t, withKind))
 		}
 		errs = append(errs, o.printTableTarget(ctx, c, t, tp)...)
 		if ctx.Err() != nil {
@@ -65,7 +69,7 @@ func (o *Options) printHuman(ctx context.Context, targets []cmdutil.Target) erro
 	if err := cw.Flush(); err != nil {
 		return err
 	}
-	if tracked.written == 0 && !o.IgnoreNotFound && len(errs) == 0 {
+	if tracked.written == 0 && !o.IgnoreNotFound && len(errs) == 0 && o.rows == nil {
 		if allNamespaced {
 			fmt.Fprintf(o.streams.ErrOut, "No resources found in %s namespace.\n", o.namespace)
 		} else {
@@ -85,6 +89,7 @@ func (o *Options) tableOptions(t cmdutil.Target, withKind bool) printers.TableOp
 		ShowLabels:    o.ShowLabels,
 		ColumnLabels:  o.LabelColumns,
 		Terminal:      o.streams.IsStdoutTTY(),
+		Context:       o.contextName,
 	}
 }
 

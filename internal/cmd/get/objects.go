@@ -19,9 +19,11 @@ func (o *Options) printObjects(ctx context.Context, targets []cmdutil.Target, si
 	if err != nil {
 		return err
 	}
-	p, err := o.objectPrinter(o.streams.Out, printers.ObjectOptions{Single: single})
-	if err != nil {
-		return err
+	var p printers.ObjectPrinter = collector(o.objectsTo)
+	if o.objectsTo == nil {
+		if p, err = o.objectPrinter(o.streams.Out, printers.ObjectOptions{Single: single}); err != nil {
+			return err
+		}
 	}
 	var sorter *objectSorter
 	if o.SortBy != "" && !single {
@@ -129,3 +131,9 @@ func (s *objectSorter) printTo(p printers.ObjectPrinter) error {
 	}
 	return nil
 }
+
+// collector hands objects to a function instead of printing them: one context of several.
+type collector func(printers.Object) error
+
+func (c collector) PrintObject(obj printers.Object) error { return c(obj) }
+func (c collector) Close() error                          { return nil }
