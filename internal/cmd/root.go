@@ -71,6 +71,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		logscmd.NewCmdLogs(f, f.IOStreams),
 		portforwardcmd.NewCmdPortForward(f, f.IOStreams),
 	)
+	groupCommands(root)
 	return root
 }
 

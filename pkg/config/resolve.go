@@ -46,14 +46,15 @@ func (s *Stack) Resolve(o *Overrides) (*Resolved, error) {
 	}
 	sel := s.selectEntries(o)
 	// kubectl checks the user first, then the context, then the cluster.
+	// Beyond kubectl's words, the names that do exist: usually the fix is a typo away.
 	if sel.userMissing {
-		return nil, fmt.Errorf("auth info %q does not exist", sel.userName)
+		return nil, fmt.Errorf("auth info %q does not exist%s", sel.userName, s.known(KindUser, "users"))
 	}
 	if sel.contextRequired && !sel.contextFound {
-		return nil, fmt.Errorf("context %q does not exist", sel.contextName)
+		return nil, fmt.Errorf("context %q does not exist%s", sel.contextName, s.known(KindContext, "contexts"))
 	}
 	if sel.clusterMissing {
-		return nil, fmt.Errorf("cluster %q does not exist", sel.clusterName)
+		return nil, fmt.Errorf("cluster %q does not exist%s", sel.clusterName, s.known(KindCluster, "clusters"))
 	}
 	// kubectl would quietly fall back to localhost:8080 here; naming the dangling reference and the file that
 	// holds it says what to fix.
@@ -149,6 +150,15 @@ func (s *Stack) Resolve(o *Overrides) (*Resolved, error) {
 		return nil, fmt.Errorf("user %q uses the %q auth-provider, which kubex does not support: use an exec credential plugin instead", sel.userName, u.AuthProvider.Name)
 	}
 	return r, nil
+}
+
+// known lists the names of kind for an error about one that does not exist.
+func (s *Stack) known(kind EntryKind, plural string) string {
+	names := s.Merged().Names(kind)
+	if len(names) == 0 {
+		return "; the kubeconfig has no " + plural
+	}
+	return "; the kubeconfig has: " + strings.Join(names, ", ")
 }
 
 // Namespace is the namespace a command works in and whether -n chose it, with kubectl's precedence: -n, the

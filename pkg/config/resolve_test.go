@@ -241,9 +241,9 @@ users:
 		wantErr  string
 		wantUser string // kubectl's stderr, when it differs from "error: " + wantErr
 	}{
-		{name: "--context that does not exist", file: path, o: Overrides{Context: "x"}, wantErr: `context "x" does not exist`},
-		{name: "--cluster that does not exist", file: path, o: Overrides{Cluster: "x"}, wantErr: `cluster "x" does not exist`},
-		{name: "--user that does not exist, checked first", file: path, o: Overrides{User: "u", Context: "x"}, wantErr: `auth info "u" does not exist`},
+		{name: "--context that does not exist", file: path, o: Overrides{Context: "x"}, wantErr: `context "x" does not exist; the kubeconfig has: certs, exec, main`},
+		{name: "--cluster that does not exist", file: path, o: Overrides{Cluster: "x"}, wantErr: `cluster "x" does not exist; the kubeconfig has: data, main`},
+		{name: "--user that does not exist, checked first", file: path, o: Overrides{User: "u", Context: "x"}, wantErr: `auth info "u" does not exist; the kubeconfig has: basic, cert, plugin, tok`},
 		{name: "current-context names a missing context", file: dangling,
 			wantErr: "invalid configuration: context was not found for specified context: nope", wantUser: "Error in configuration: context was not found for specified context: nope"},
 		{name: "one problem reads like any error", file: groups,

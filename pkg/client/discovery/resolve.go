@@ -69,7 +69,63 @@ func (d *Discovery) lookup(ctx context.Context, typed string, categories bool) (
 		}
 	}
 	res, _, _ := strings.Cut(typed, ".")
-	return nil, &NotFoundError{Resource: res}
+	return nil, &NotFoundError{Resource: res, Closest: doc.closest(strings.ToLower(res))}
+}
+
+// closest is the served plural, singular or short name nearest to typed: at most one edit (a letter
+// added, dropped, changed, or two swapped) for names of up to five letters, two for longer ones; "" when
+// none is that close or two are equally close.
+func (doc *document) closest(typed string) string {
+	limit := 1
+	if len(typed) > 5 {
+		limit = 2
+	}
+	best, bestOf, bestDist, tie := "", "", limit+1, false
+	doc.each(func(r Resource) {
+		if strings.Contains(r.Name, "/") {
+			return
+		}
+		of := r.GroupResource()
+		for _, name := range append([]string{r.Name, r.singular()}, r.ShortNames...) {
+			switch d := editDistance(typed, name); {
+			case d < bestDist:
+				best, bestOf, bestDist, tie = name, of, d, false
+			case d == bestDist && of != bestOf:
+				tie = true // two resources are as close: suggesting either could mislead
+			}
+		}
+	})
+	// Distance 0: the name is served, only not in the group typed; a suggestion would repeat it.
+	if tie || bestDist > limit || bestDist == 0 {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance: insertions, deletions, substitutions and
+// transpositions of adjacent letters.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 // ranks orders group versions as kubectl's REST mapper prefers them: groups in discovery order (core

@@ -44,7 +44,7 @@ func TestResolve(t *testing.T) {
 				// a CRD whose singular is not its kind: the bare kind is only looked up in the core group
 				"sprock": "example.com/v1 gizmos", "Sprocket.example.com": "example.com/v1 gizmos",
 				"sprocket.example.com": "example.com/v1 gizmos", "gz": "example.com/v1 gizmos",
-				"Sprocket": `the server doesn't have a resource type "Sprocket"`,
+				"Sprocket": `the server doesn't have a resource type "Sprocket" (did you mean "sprock"?)`,
 				"crd":      "apiextensions.k8s.io/v1 customresourcedefinitions",
 				"foo":      `the server doesn't have a resource type "foo"`,
 				"foo.bar":  `the server doesn't have a resource type "foo"`,
@@ -94,7 +94,7 @@ func TestResolveCategory(t *testing.T) {
 	if err != nil || len(rs) != 1 || rs[0].Name != "deployments" {
 		t.Errorf("Expand(deploy) = %+v, %v", rs, err)
 	}
-	if _, err := d.Expand(ctx, "nope.x"); err == nil || err.Error() != `the server doesn't have a resource type "nope"` {
+	if _, err := d.Expand(ctx, "nope.x"); err == nil || err.Error() != `the server doesn't have a resource type "nope" (did you mean "node"?)` {
 		t.Errorf("Expand(nope.x) error = %v", err)
 	}
 }

@@ -84,10 +84,15 @@ func (r Resource) HasVerb(verb string) bool {
 // NotFoundError says that nothing the server serves matches what the user typed. Its text is kubectl's.
 type NotFoundError struct {
 	Resource string // the part before the first dot, as kubectl reports it
+	Closest  string // a served name one or two typos away, if any: suggested beyond kubectl's words
 }
 
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("the server doesn't have a resource type %q", e.Resource)
+	msg := fmt.Sprintf("the server doesn't have a resource type %q", e.Resource)
+	if e.Closest != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", e.Closest)
+	}
+	return msg
 }
 
 // GroupDiscoveryError reports group versions whose resources could not be listed; the results returned
