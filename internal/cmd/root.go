@@ -49,6 +49,13 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 	pf := root.PersistentFlags()
 	cmdutil.AddOverrideFlags(pf, f.Overrides)
 	pf.IntVarP(&f.Verbosity, "v", "v", 0, "number for the log level verbosity")
+	noColor := false
+	pf.BoolVar(&noColor, "no-color", false, "Never print colour, even on a terminal (NO_COLOR does the same).")
+	root.PersistentPreRun = func(*cobra.Command, []string) {
+		if noColor {
+			f.IOStreams.DisableColor()
+		}
+	}
 	for flag, kind := range map[string]config.EntryKind{"context": config.KindContext, "cluster": config.KindCluster, "user": config.KindUser} {
 		_ = root.RegisterFlagCompletionFunc(flag, cmdutil.KubeconfigNames(f.KubeconfigStack, kind))
 	}
@@ -111,6 +118,9 @@ func Main(args []string) (code int) {
 		}
 		dieOf(sig)
 		return 128 + int(sig) // if the signal did not end the process
+	}
+	if streams.ColorEnabledStderr() {
+		return cmdutil.PrintErrorColor(streams.ErrOut, err)
 	}
 	return cmdutil.PrintError(streams.ErrOut, err)
 }

@@ -88,7 +88,20 @@ type userMessager interface{ UserMessage() string }
 
 // PrintError writes err the way kubectl does and returns the exit code. It is the one place where errors
 // become what users read.
-func PrintError(w io.Writer, err error) int {
+func PrintError(w io.Writer, err error) int { return printError(w, err, false) }
+
+// PrintErrorColor is PrintError with the message in red, for a terminal that wants colour.
+func PrintErrorColor(w io.Writer, err error) int { return printError(w, err, true) }
+
+func printError(w io.Writer, err error, color bool) int {
+	if color {
+		var b strings.Builder
+		code := printError(&b, err, false)
+		if b.Len() > 0 {
+			fmt.Fprintf(w, "\x1b[31m%s\x1b[0m\n", strings.TrimSuffix(b.String(), "\n"))
+		}
+		return code
+	}
 	if err == nil {
 		return 0
 	}

@@ -106,7 +106,7 @@ func (f *Factory) Discovery() (*discovery.Discovery, error) {
 
 // Warn prints a warning on stderr as kubectl does ("Warning: ..."), yellow on a colour terminal.
 func (f *Factory) Warn(msg string) {
-	if f.IOStreams.IsStderrTTY() && f.IOStreams.ColorEnabled() {
+	if f.IOStreams.ColorEnabledStderr() {
 		fmt.Fprintf(f.IOStreams.ErrOut, "\x1b[33;1mWarning:\x1b[0m %s\n", msg)
 		return
 	}

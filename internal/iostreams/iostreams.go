@@ -61,6 +61,12 @@ func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
 // ColorEnabled reports whether output to stdout may be coloured: only on a terminal, and never with NO_COLOR.
 func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.colorDisabled }
 
+// ColorEnabledStderr is ColorEnabled for stderr, where errors and warnings go.
+func (s *IOStreams) ColorEnabledStderr() bool { return s.stderrTTY && !s.colorDisabled }
+
+// DisableColor turns colour off (--no-color).
+func (s *IOStreams) DisableColor() { s.colorDisabled = true }
+
 // TerminalWidth is stdout's width in columns, or 0 when it is not a terminal.
 func (s *IOStreams) TerminalWidth() int {
 	if !s.stdoutTTY || s.width == nil {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -333,8 +334,19 @@ func TestGetTerminalSafety(t *testing.T) {
 	}
 }
 
-// onTerminal runs kubex with a terminal as stdin, stdout and stderr, and returns what it printed.
+// onTerminal runs kubex with a terminal as stdin, stdout and stderr, and returns what it printed; it
+// must succeed.
 func onTerminal(t *testing.T, args ...string) string {
+	t.Helper()
+	screen, code := runOnTerminal(t, nil, args...)
+	if code != 0 {
+		t.Fatalf("kubex %v: exit code %d: %q", args, code, screen)
+	}
+	return screen
+}
+
+// runOnTerminal runs kubex with a terminal as stdin, stdout and stderr and env added to its environment.
+func runOnTerminal(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
 	ptm, pts, err := testutil.OpenPTY()
 	if err != nil {
@@ -344,7 +356,7 @@ func onTerminal(t *testing.T, args ...string) string {
 	ctx, cancel := context.WithTimeout(t.Context(), commandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, h.kubex, args...)
-	cmd.Env = append(os.Environ(), "HOME="+h.home, "KUBECONFIG="+cluster().AdminKubeconfig)
+	cmd.Env = append(append(os.Environ(), "HOME="+h.home, "KUBECONFIG="+cluster().AdminKubeconfig), env...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = pts, pts, pts
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -352,10 +364,34 @@ func onTerminal(t *testing.T, args ...string) string {
 	pts.Close()
 	var screen bytes.Buffer
 	_, _ = io.Copy(&screen, ptm) // ends with EIO once the child has exited
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("kubex %v: %v: %q", args, err, screen.String())
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("kubex %v: %v", args, err)
 	}
-	return screen.String()
+	return screen.String(), cmd.ProcessState.ExitCode()
+}
+
+// TestColor: errors are red on a terminal, and never coloured with NO_COLOR, --no-color or through a pipe.
+func TestColor(t *testing.T) {
+	t.Parallel()
+	if screen, code := runOnTerminal(t, nil, "get", "pdos"); code != 1 || !strings.Contains(screen, "\x1b[31merror: the server doesn't have a resource type \"pdos\" (did you mean \"pods\"?)\x1b[0m") {
+		t.Errorf("terminal: want a red error: %q", screen)
+	}
+	for _, tc := range []struct {
+		env  []string
+		args []string
+	}{
+		{env: []string{"NO_COLOR=1"}, args: []string{"get", "pdos"}},
+		{args: []string{"--no-color", "get", "pdos"}},
+	} {
+		if screen, code := runOnTerminal(t, tc.env, tc.args...); code != 1 || strings.Contains(screen, "\x1b") || !strings.Contains(screen, "error: ") {
+			t.Errorf("%v %v: want no colour: %q", tc.env, tc.args, screen)
+		}
+	}
+	if r := runKubex(t, nil, "get", "pdos"); strings.Contains(r.Stderr, "\x1b") {
+		t.Errorf("piped: %q", r.Stderr)
+	}
 }
 
 // TestGetWarnings: a short name two resources share resolves to the first, with kubectl's warning naming
