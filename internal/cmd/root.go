@@ -15,6 +15,7 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/apply"
 	"github.com/kubex-cli/kubex/internal/cmd/completion"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
+	ctxcmd "github.com/kubex-cli/kubex/internal/cmd/ctx"
 	deletecmd "github.com/kubex-cli/kubex/internal/cmd/delete"
 	execcmd "github.com/kubex-cli/kubex/internal/cmd/exec"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
@@ -59,6 +60,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 	for flag, kind := range map[string]config.EntryKind{"context": config.KindContext, "cluster": config.KindCluster, "user": config.KindUser} {
 		_ = root.RegisterFlagCompletionFunc(flag, cmdutil.KubeconfigNames(f.KubeconfigStack, kind))
 	}
+	_ = root.RegisterFlagCompletionFunc("namespace", cmdutil.CompleteNamespaces(f))
 
 	root.AddCommand(
 		versioncmd.NewCmdVersion(f, f.IOStreams),
@@ -71,6 +73,8 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		waitcmd.NewCmdWait(f, f.IOStreams),
 		patch.NewCmdPatch(f, f.IOStreams),
 		configcmd.NewCmdConfig(f, f.IOStreams),
+		ctxcmd.NewCmdCtx(f, f.IOStreams),
+		ctxcmd.NewCmdNs(f, f.IOStreams),
 		apiresources.NewCmdAPIResources(f, f.IOStreams),
 		apiresources.NewCmdAPIVersions(f, f.IOStreams),
 		execcmd.NewCmdExec(f, f.IOStreams),

@@ -64,6 +64,7 @@ func NewCmdDelete(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Comma
   kubex delete -f manifest.yaml
   kubex delete pods -l app=web --wait=false`,
 		DisableFlagsInUseLine: true,
+		ValidArgsFunction:     cmdutil.CompleteResources(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err

@@ -187,6 +187,7 @@ func NewCmdExec(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command
 	cmd := &cobra.Command{
 		Use:                   "exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]",
 		DisableFlagsInUseLine: true,
+		ValidArgsFunction:     cmdutil.CompletePods(f),
 		Short:                 "Execute a command in a container",
 		Long: `Execute a command in a container.
 
@@ -214,6 +215,7 @@ an error (exit code 1), never success.`,
 		},
 	}
 	o.addFlags(cmd)
+	_ = cmd.RegisterFlagCompletionFunc("container", cmdutil.CompleteContainers(f))
 	return cmd
 }
 
@@ -292,6 +294,7 @@ func NewCmdAttach(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Comma
 	cmd := &cobra.Command{
 		Use:                   "attach (POD | TYPE/NAME) -c CONTAINER",
 		DisableFlagsInUseLine: true,
+		ValidArgsFunction:     cmdutil.CompletePods(f),
 		Short:                 "Attach to a running container",
 		Long:                  "Attach to a process that is already running inside an existing container.",
 		Example: `  # Get output from running pod mypod; use the 'kubectl.kubernetes.io/default-container' annotation
@@ -312,6 +315,7 @@ func NewCmdAttach(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Comma
 		},
 	}
 	o.addFlags(cmd)
+	_ = cmd.RegisterFlagCompletionFunc("container", cmdutil.CompleteContainers(f))
 	return cmd
 }
 

@@ -75,6 +75,7 @@ func NewCmdLogs(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command
 	cmd := &cobra.Command{
 		Use:                   "logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]",
 		DisableFlagsInUseLine: true,
+		ValidArgsFunction:     cmdutil.CompletePods(f),
 		Short:                 "Print the logs for a container in a pod",
 		Long: `Print the logs for a container in a pod or specified resource. If the pod has only one container,
 the container name is optional.
@@ -109,6 +110,7 @@ With -f and a selector (-l), pods that come to match the selector later are foll
 	}
 	fs := cmd.Flags()
 	fs.StringVarP(&o.Container, "container", "c", "", "Print the logs of this container")
+	_ = cmd.RegisterFlagCompletionFunc("container", cmdutil.CompleteContainers(f))
 	fs.BoolVar(&o.AllContainers, "all-containers", false, "Get all containers' logs in the pod(s).")
 	fs.BoolVarP(&o.Follow, "follow", "f", false, "Specify if the logs should be streamed.")
 	fs.DurationVar(&o.Since, "since", 0, "Only return logs newer than a relative duration like 5s, 2m, or 3h. Defaults to all logs. Only one of since-time / since may be used.")

@@ -58,6 +58,7 @@ patch or a server-side apply patch. The patch is checked before anything is sent
   kubex patch deploy/web --type json -p '[{"op":"replace","path":"/spec/replicas","value":3}]'
   kubex patch deploy web --subresource scale --type merge -p '{"spec":{"replicas":2}}'`,
 		DisableFlagsInUseLine: true,
+		ValidArgsFunction:     cmdutil.CompleteResources(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err

@@ -62,6 +62,7 @@ func NewCmdPortForward(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.
 	cmd := &cobra.Command{
 		Use:                   "port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
 		DisableFlagsInUseLine: true,
+		ValidArgsFunction:     cmdutil.CompletePods(f),
 		Short:                 "Forward one or more local ports to a pod",
 		Long: `Forward one or more local ports to a pod.
 

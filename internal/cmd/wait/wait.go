@@ -60,6 +60,7 @@ Each object is watched, not polled: kubex returns as soon as the server reports 
   kubex wait --for=jsonpath='{.status.phase}'=Running pod -l app=web
   kubex wait --for=delete pod/busybox1 --timeout=60s`,
 		DisableFlagsInUseLine: true,
+		ValidArgsFunction:     cmdutil.CompleteResources(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err
