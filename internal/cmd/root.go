@@ -15,6 +15,7 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/apply"
 	"github.com/kubex-cli/kubex/internal/cmd/completion"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
+	"github.com/kubex-cli/kubex/internal/cmd/cp"
 	ctxcmd "github.com/kubex-cli/kubex/internal/cmd/ctx"
 	deletecmd "github.com/kubex-cli/kubex/internal/cmd/delete"
 	execcmd "github.com/kubex-cli/kubex/internal/cmd/exec"
@@ -81,6 +82,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		execcmd.NewCmdAttach(f, f.IOStreams),
 		logscmd.NewCmdLogs(f, f.IOStreams),
 		portforwardcmd.NewCmdPortForward(f, f.IOStreams),
+		cp.NewCmdCp(f, f.IOStreams),
 	)
 	groupCommands(root)
 	return root

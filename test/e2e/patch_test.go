@@ -11,13 +11,15 @@ func TestPatch(t *testing.T) {
 	t.Parallel()
 	ns := newNamespace(t)
 	kubectlOK(t, nil, "create", "deployment", "web", "--image=nginx", "--replicas=1", "-n", ns)
+	kubectlOK(t, nil, "create", "configmap", "c", "-n", ns) // no controller changes it between two patches
 	for _, tc := range []struct {
 		args           []string
 		stdout, stderr string
 		code           int
 	}{
 		{args: []string{"deploy", "web", "-p", `{"spec":{"replicas":2}}`}, stdout: "deployment.apps/web patched\n"},
-		{args: []string{"deploy/web", "-p", `{"spec":{"replicas":2}}`}, stdout: "deployment.apps/web patched (no change)\n"},
+		{args: []string{"cm/c", "-p", `{"data":{"a":"1"}}`}, stdout: "configmap/c patched\n"},
+		{args: []string{"cm/c", "-p", `{"data":{"a":"1"}}`}, stdout: "configmap/c patched (no change)\n"},
 		{args: []string{"deploy", "web", "--type", "merge", "-p", "metadata: {labels: {tier: front}}"}, stdout: "deployment.apps/web patched\n"},
 		{args: []string{"deploy", "web", "--type", "json", "-p", `[{"op":"replace","path":"/spec/replicas","value":3}]`}, stdout: "deployment.apps/web patched\n"},
 		{args: []string{"deploy", "web", "--subresource", "scale", "--type", "merge", "-p", `{"spec":{"replicas":1}}`, "-o", "name"}, stdout: "deployment.apps/web\n"},
