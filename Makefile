@@ -60,3 +60,26 @@ completions:
 
 clean:
 	rm -rf bin dist
+
+# Releases: goreleaser is built once from the pinned module in hack/tools/goreleaser (big, so only here).
+.PHONY: release-check release-snapshot release-verify goreleaser
+GORELEASER = $(shell bash hack/tools.sh goreleaser | sed 's/^goreleaser=//')
+
+goreleaser:
+	bash hack/tools.sh goreleaser >/dev/null
+
+## release-check: validate goreleaser.yaml
+release-check: goreleaser
+	$(GORELEASER) check
+
+## release-snapshot: every release archive in dist/ from the working tree (nothing published), then verified
+# goreleaser drops all git state (commit, tree state) when the clone has no remote, so one is lent for the run.
+release-snapshot: goreleaser
+	$(if $(shell git remote 2>/dev/null),,GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url \
+	  GIT_CONFIG_VALUE_0=https://github.com/kubex-cli/kubex.git) $(GORELEASER) release --snapshot --clean --skip=publish
+	$(MAKE) release-verify
+
+## release-verify: each archive in dist/ holds the binary, README.md, LICENSE and completions/, checksums.txt
+## lists it, and the linux/amd64 binary prints the stamped version
+release-verify:
+	$(GO) run ./hack/release -dist dist

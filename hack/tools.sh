@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds (once) and caches the test-cluster binaries: etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, kwok.
+# kube-scheduler, kubectl, kwok; and, only when named, goreleaser (release builds; big, so it is not
+# in the default list that the tests build).
 #
-#   hack/tools.sh [name...]     # default: all six
+#   hack/tools.sh [name...]     # default: the six cluster tools
+#   hack/tools.sh goreleaser    # `make release-snapshot`, `make release-check`
 #
 # Versions come from the tools modules under hack/tools (one source of truth). Each binary is
 # cached as .cache/tools/<name>-<version>; on success one `name=/abs/path` line per binary is
@@ -80,8 +82,13 @@ for name in "${want[@]}"; do
 		v=$(modver kwok sigs.k8s.io/kwok)
 		build kwok kwok "$v" sigs.k8s.io/kwok/cmd/kwok -ldflags "-X sigs.k8s.io/kwok/pkg/consts.Version=$v"
 		;;
+	goreleaser)
+		v=$(modver goreleaser github.com/goreleaser/goreleaser/v2)
+		build goreleaser goreleaser "$v" github.com/goreleaser/goreleaser/v2 -trimpath \
+			-ldflags "-s -w -X main.version=${v#v} -X main.builtBy=kubex-hack-tools"
+		;;
 	*)
-		echo "tools.sh: unknown tool $name (want etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl or kwok)" >&2
+		echo "tools.sh: unknown tool $name (want etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok or goreleaser)" >&2
 		exit 2
 		;;
 	esac
