@@ -43,6 +43,10 @@ type row struct {
 	// and one line per pod, and is then ended with SIGTERM.
 	watch bool
 	big   bool // a slow row: fewer runs by default
+	// stdinBytes, if set, is the size of a file (made once) fed to every run on stdin.
+	stdinBytes int64
+	// forward: the command is a port-forward; a run is one connection reading forwardBytes (measureForward).
+	forward bool
 }
 
 // wanRTT is a round-trip time typical of a cloud cluster seen from a laptop.
@@ -52,7 +56,7 @@ var allNamespaces = []string{"bench-1", "bench-2", "bench-3", "small"}
 
 func benchRows() []row {
 	podsJSON := &rawRequest{path: "/api/v1/pods?limit=500", accept: acceptJSON}
-	return []row{
+	rows := []row{
 		{name: "version --client", args: []string{"version", "--client"}},
 		{name: "api-resources (warm cache)", args: []string{"api-resources"}},
 		{name: "version (20 ms RTT)", args: []string{"version"}, rtt: wanRTT,
@@ -71,7 +75,12 @@ func benchRows() []row {
 			seed: allNamespaces, raw: &rawRequest{path: "/api/v1/pods?limit=500", accept: acceptTable, watch: true}, watch: true, big: true},
 		{name: "watch pods -A --streaming-list (until 3025 rows)", args: []string{"watch", "pods", "-A", "--streaming-list"}, kubectlArgs: []string{"get", "pods", "-A", "-w"},
 			seed: allNamespaces, watch: true, big: true},
+		// What a Tab costs: types from the warm discovery cache, names of 25 pods (kubectl fetches whole objects).
+		{name: "__complete get \"\" (warm types)", args: []string{"__complete", "get", ""}},
+		{name: "__complete get pods \"\" -n small (warm names, 25 pods)", args: []string{"__complete", "-n", "small", "get", "pods", ""},
+			seed: allNamespaces, raw: &rawRequest{path: "/api/v1/namespaces/small/pods?includeObject=None&limit=500", accept: acceptTable}},
 	}
+	return append(rows, streamRows()...)
 }
 
 // sample is one run of one command.
@@ -189,6 +198,17 @@ func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) err
 				n = 5
 			}
 		}
+		stdin := ""
+		if r.stdinBytes > 0 {
+			if stdin, err = stdinFile(tmp, r.stdinBytes); err != nil {
+				return err
+			}
+		}
+		if r.forward {
+			if err := servePayload(c.PortForwardAddr, forwardBytes); err != nil {
+				return fmt.Errorf("%s: %w", r.name, err)
+			}
+		}
 		lines := 0
 		if r.watch {
 			lines = seed.pods() + 1 // a header and one row per pod
@@ -208,7 +228,12 @@ func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) err
 				if tl.exits {
 					want = 0
 				}
-				s, err := measure(ctx, tl.bin, args, env, want)
+				var s sample
+				if r.forward {
+					s, err = measureForward(ctx, tl.bin, args, env, forwardBytes)
+				} else {
+					s, err = measure(ctx, tl.bin, args, env, want, stdin)
+				}
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -241,6 +266,14 @@ func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) err
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if filter.MatchString("binary size") {
+		line, err := binarySize(ctx, c.Kubectl, tmp)
+		if err != nil {
+			failures = append(failures, fmt.Errorf("binary size: %w", err))
+		} else {
+			fmt.Println(line)
+		}
 	}
 	if len(failures) > 0 {
 		for _, err := range failures {
@@ -329,9 +362,10 @@ func delayedKubeconfig(c *testcluster.Cluster, rtt time.Duration, dir string) (s
 // runTimeout bounds one run, so that a hanging command fails its row instead of the bench.
 const runTimeout = 2 * time.Minute
 
-// measure runs bin once. With lines > 0 the command is a watch: its time is until it has
-// printed that many lines; it is then sent SIGTERM, and its peak RSS is taken once it has exited.
-func measure(ctx context.Context, bin string, args, env []string, lines int) (sample, error) {
+// measure runs bin once, with the file stdin (if not "") on its standard input. With lines > 0 the
+// command is a watch: its time is until it has printed that many lines; it is then sent SIGTERM, and
+// its peak RSS is taken once it has exited.
+func measure(ctx context.Context, bin string, args, env []string, lines int, stdin string) (sample, error) {
 	ctx, cancel := context.WithTimeout(ctx, runTimeout)
 	defer cancel()
 	self, err := os.Executable()
@@ -348,6 +382,14 @@ func measure(ctx context.Context, bin string, args, env []string, lines int) (sa
 	cmd.ExtraFiles = []*os.File{reportW}
 	stderr := &limitedBuffer{max: 4096}
 	cmd.Stderr = stderr
+	if stdin != "" {
+		f, err := os.Open(stdin)
+		if err != nil {
+			return sample{}, err
+		}
+		defer f.Close()
+		cmd.Stdin = f // the spawner passes its stdin on
+	}
 	var stdout io.ReadCloser
 	if lines > 0 {
 		if stdout, err = cmd.StdoutPipe(); err != nil {

@@ -16,9 +16,9 @@ import (
 	"github.com/kubex-cli/kubex/internal/testcluster"
 )
 
-// seedSizes is how many pods each benchmark namespace gets: 3000 in three namespaces, plus a
-// small one.
-var seedSizes = map[string]int{"bench-1": 1000, "bench-2": 1000, "bench-3": 1000, "small": 25}
+// seedSizes is how many pods each benchmark namespace gets: 3000 in three namespaces, a small one,
+// and the one pod the streaming rows exec into.
+var seedSizes = map[string]int{"bench-1": 1000, "bench-2": 1000, "bench-3": 1000, "small": 25, streamNamespace: 1}
 
 // seeder creates the benchmark's pods once per namespace, with concurrent POSTs over one
 // HTTP/2 connection as admin.
