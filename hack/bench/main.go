@@ -47,6 +47,10 @@ type row struct {
 	stdinBytes int64
 	// forward: the command is a port-forward; a run is one connection reading forwardBytes (measureForward).
 	forward bool
+	// runs, if set, is the number of measured runs when -runs does not say.
+	runs int
+	// perRun, if set, prepares each run (run -1 is the warm-up) and returns arguments to add.
+	perRun func(ctx context.Context, c *testcluster.Cluster, tool string, run int) ([]string, error)
 }
 
 // wanRTT is a round-trip time typical of a cloud cluster seen from a laptop.
@@ -80,7 +84,8 @@ func benchRows() []row {
 		{name: "__complete get pods \"\" -n small (warm names, 25 pods)", args: []string{"__complete", "-n", "small", "get", "pods", ""},
 			seed: allNamespaces, raw: &rawRequest{path: "/api/v1/namespaces/small/pods?includeObject=None&limit=500", accept: acceptTable}},
 	}
-	return append(rows, streamRows()...)
+	rows = append(rows, streamRows()...)
+	return append(rows, applyRows()...)
 }
 
 // sample is one run of one command.
@@ -197,6 +202,9 @@ func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) err
 			if r.big {
 				n = 5
 			}
+			if r.runs > 0 {
+				n = r.runs
+			}
 		}
 		stdin := ""
 		if r.stdinBytes > 0 {
@@ -221,6 +229,13 @@ func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) err
 				args := tl.args(r, ep.server)
 				if args == nil || errs[t] != nil {
 					continue
+				}
+				if r.perRun != nil {
+					extra, err := r.perRun(ctx, c, tl.name, i)
+					if err != nil {
+						return fmt.Errorf("%s: %w", r.name, err)
+					}
+					args = append(slices.Clone(args), extra...)
 				}
 				env := append(os.Environ(), "KUBECONFIG="+ep.kubeconfig,
 					"KUBECACHEDIR="+filepath.Join(tmp, tl.name+"-cache"), "HOME="+filepath.Join(tmp, tl.name+"-home"))

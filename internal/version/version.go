@@ -10,7 +10,7 @@ import (
 
 // Set by -ldflags -X at build time; these are the only package-level variables, and nothing writes them at run time.
 var (
-	gitVersion   = "v0.1.0-dev"
+	gitVersion   = defaultVersion
 	gitCommit    = ""
 	gitTreeState = ""
 	buildDate    = ""
@@ -29,13 +29,22 @@ type Info struct {
 	Platform     string `json:"platform"`
 }
 
-// Get returns the stamped version, filling the commit from the Go build info when -ldflags left it empty.
+// defaultVersion is gitVersion when no -ldflags stamped it.
+const defaultVersion = "v0.1.0-dev"
+
+// Get returns the stamped version, filling the version and commit from the Go build info when -ldflags
+// left them out: `go install github.com/kubex-cli/kubex/cmd/kubex@v1.2.3` records v1.2.3 there.
 func Get() Info {
-	major, minor := majorMinor(gitVersion)
+	v := gitVersion
+	bi, haveBuildInfo := debug.ReadBuildInfo()
+	if v == defaultVersion && haveBuildInfo && strings.HasPrefix(bi.Main.Version, "v") {
+		v = bi.Main.Version
+	}
+	major, minor := majorMinor(v)
 	info := Info{
 		Major:        major,
 		Minor:        minor,
-		GitVersion:   gitVersion,
+		GitVersion:   v,
 		GitCommit:    gitCommit,
 		GitTreeState: gitTreeState,
 		BuildDate:    buildDate,
@@ -44,7 +53,7 @@ func Get() Info {
 		Platform:     runtime.GOOS + "/" + runtime.GOARCH,
 	}
 	if info.GitCommit == "" {
-		if bi, ok := debug.ReadBuildInfo(); ok {
+		if haveBuildInfo {
 			for _, s := range bi.Settings {
 				switch s.Key {
 				case "vcs.revision":

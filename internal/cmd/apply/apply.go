@@ -43,7 +43,7 @@ type Options struct {
 
 // defaultConcurrency is how many objects are applied at once over the one HTTP/2 connection: enough to
 // hide a cloud round-trip time, far below the API server's stream limit and its fairness queues.
-const defaultConcurrency = 16
+const defaultConcurrency = 32
 
 // NewCmdApply builds `kubex apply`.
 func NewCmdApply(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
