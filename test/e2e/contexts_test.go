@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestGetContexts asks several contexts at once: two reach the real cluster with other default
@@ -61,5 +62,23 @@ current-context: first
 	}
 	if r := runKubex(t, env, "get", "cm", "--context", "first,nope"); r.Code != 1 || r.Stderr != "error: context \"nope\" does not exist; the kubeconfig has: down, first, second\n" {
 		t.Errorf("unknown context: %s", r)
+	}
+
+	// A watch of several contexts: one table, rows as each context's changes come.
+	w := startWatch(t, env, "watch", "cm", "--context", "first,second", "--field-selector", "metadata.name!=kube-root-ca.crt")
+	if l := w.next(t, 30*time.Second); !strings.HasPrefix(l, "CONTEXT ") {
+		t.Fatalf("want the header first: %q", l)
+	}
+	seen := map[string]bool{}
+	for range 2 {
+		seen[strings.Join(strings.Fields(w.next(t, 30*time.Second))[:2], " ")] = true
+	}
+	kubectlOK(t, nil, "create", "configmap", "three", "-n", ns2)
+	seen[strings.Join(strings.Fields(w.next(t, 30*time.Second))[:2], " ")] = true
+	if !seen["first one"] || !seen["second two"] || !seen["second three"] {
+		t.Errorf("watch rows: %v", seen)
+	}
+	if code := w.interrupt(t); code != 0 {
+		t.Errorf("Ctrl-C: exit %d", code)
 	}
 }

@@ -24,9 +24,6 @@ func (o *Options) selectedContexts() ([]string, error) {
 	if !o.AllContexts && !strings.Contains(named, ",") {
 		return nil, nil
 	}
-	if o.Watch || o.WatchOnly {
-		return nil, fmt.Errorf("watching several contexts at once is not supported yet: run one watch per context")
-	}
 	stack, err := o.factory.KubeconfigStack()
 	if err != nil {
 		return nil, err
@@ -61,10 +58,18 @@ type contextResult struct {
 	err     error
 }
 
-// runContexts runs the get in every context at once, each through its own kubeconfig resolution, client
+// runContexts runs a get or a watch in every context at once.
+func (o *Options) runContexts(ctx context.Context) error {
+	if o.Watch || o.WatchOnly {
+		return o.watchContexts(ctx)
+	}
+	return o.getContexts(ctx)
+}
+
+// getContexts runs the get in every context at once, each through its own kubeconfig resolution, client
 // and discovery, then prints one table with a leading CONTEXT column, or one List whose items carry
 // the kubex.io/context annotation. A context that fails is reported without hiding the others.
-func (o *Options) runContexts(ctx context.Context) error {
+func (o *Options) getContexts(ctx context.Context) error {
 	results := make([]contextResult, len(o.contexts))
 	var wg sync.WaitGroup
 	for i, name := range o.contexts {
@@ -94,20 +99,30 @@ func (o *Options) runContexts(ctx context.Context) error {
 	return cmdutil.Aggregate(errs)
 }
 
-// runContext is the whole get in one context, its output collected.
-func (o *Options) runContext(ctx context.Context, name string, into *contextResult) error {
+// forContext is o for the run in one context of several: its own factory, client, discovery and
+// namespace, output to out.
+func (o *Options) forContext(name string, out io.Writer) (*Options, error) {
 	f := o.factory.ForContext(name)
 	r, err := f.Resolved()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	one := *o
 	one.contexts, one.contextName = nil, name
 	one.factory, one.client, one.discovery, one.resolved = f, f.Client, f.Discovery, f.Resolved
 	one.namespace, one.explicitNamespace = r.Namespace, r.NamespaceExplicit && !o.AllNamespaces
-	quiet := *o.streams
-	quiet.Out, quiet.ErrOut = io.Discard, io.Discard
-	one.streams = &quiet
+	streams := *o.streams
+	streams.Out, streams.ErrOut = out, io.Discard
+	one.streams = &streams
+	return &one, nil
+}
+
+// runContext is the whole get in one context, its output collected.
+func (o *Options) runContext(ctx context.Context, name string, into *contextResult) error {
+	one, err := o.forContext(name, io.Discard)
+	if err != nil {
+		return err
+	}
 	if o.format.human() {
 		one.rows = &into.rows
 	} else {
@@ -222,4 +237,120 @@ func message(err error) string {
 		return um.UserMessage()
 	}
 	return err.Error()
+}
+
+// watchContexts watches in every context at once: one table whose rows (with a leading CONTEXT
+// column) or JSON lines (with the kubex.io/context annotation) come as each context's changes arrive.
+// A context that fails is reported at once; the others go on until Ctrl-C.
+func (o *Options) watchContexts(ctx context.Context) error {
+	out := &lockedWriter{w: o.streams.Out}
+	var rows *sharedRows
+	if o.format.human() {
+		rows = &sharedRows{cw: printers.NewColumnWriter(out, o.settle()), waiting: len(o.contexts)}
+	}
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	for _, name := range o.contexts {
+		wg.Go(func() {
+			mine := &contextRows{shared: rows}
+			err := func() error {
+				one, err := o.forContext(name, out)
+				if err != nil {
+					return err
+				}
+				if rows != nil {
+					one.rows = mine
+				}
+				return one.Run(ctx)
+			}()
+			if rows != nil {
+				mine.synced() // a context that failed holds nobody back
+			}
+			if err != nil {
+				err = fmt.Errorf("context %q: %s", name, message(err))
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+				out.line(o.streams.ErrOut, "error: "+err.Error())
+			}
+		})
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return &cmdutil.ExitError{Code: 1} // each was printed as it happened
+	}
+	return nil
+}
+
+// sharedRows is one table fed by several contexts' watches: one header, and column widths settled over
+// every context's initial rows (rows are held until each context has listed, or failed).
+type sharedRows struct {
+	mu      sync.Mutex
+	cw      *printers.ColumnWriter
+	header  []string
+	waiting int // contexts whose initial rows have not all come
+}
+
+func (s *sharedRows) row(cells []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(cells) > 0 && cells[0] == "CONTEXT" {
+		if s.header != nil {
+			return nil // printed once
+		}
+		s.header = cells
+	}
+	return s.cw.Row(cells)
+}
+
+func (s *sharedRows) flush(first bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if first {
+		s.waiting--
+	}
+	if s.waiting > 0 {
+		return nil
+	}
+	return s.cw.Flush()
+}
+
+// contextRows is one context's side of a sharedRows: its first Flush says its initial rows are in.
+type contextRows struct {
+	shared *sharedRows
+	done   bool
+}
+
+func (c *contextRows) Row(cells []string) error { return c.shared.row(cells) }
+
+func (c *contextRows) Flush() error {
+	first := !c.done
+	c.done = true
+	return c.shared.flush(first)
+}
+
+func (c *contextRows) synced() {
+	if !c.done {
+		_ = c.Flush()
+	}
+}
+
+// lockedWriter serialises the writes of several contexts' printers, each a whole line or object.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// line writes one line to w under the same lock, so it does not land inside another context's output.
+func (l *lockedWriter) line(w io.Writer, s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintln(w, s)
 }

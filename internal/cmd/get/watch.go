@@ -241,14 +241,17 @@ func isTable(obj []byte) bool {
 type watchPrinter struct {
 	o       *Options
 	target  cmdutil.Target
-	cw      *printers.ColumnWriter
+	cw      printers.RowWriter
 	table   *printers.TablePrinter
 	objects printers.ObjectPrinter
 }
 
 func (p *watchPrinter) init() error {
 	if p.o.format.human() {
-		p.cw = printers.NewColumnWriter(p.o.streams.Out, p.o.settle())
+		p.cw = p.o.rows // one context of several: rows go to the shared table
+		if p.cw == nil {
+			p.cw = printers.NewColumnWriter(p.o.streams.Out, p.o.settle())
+		}
 		p.table = printers.NewTablePrinter(p.cw, p.o.tableOptions(p.target, p.o.ShowKind))
 		p.table.SetEventColumn(p.o.OutputWatchEvents)
 		return nil
@@ -286,6 +289,12 @@ func (p *watchPrinter) change(ch watch.Change) error {
 
 func (p *watchPrinter) printObject(ch watch.Change) error {
 	obj := printers.Object{Raw: ch.Item.Raw, APIVersion: p.target.Res.GroupVersion().String(), Kind: p.target.Res.Kind}
+	if p.o.contextName != "" {
+		var err error
+		if obj, err = annotate(obj, p.o.contextName); err != nil {
+			return err
+		}
+	}
 	if !p.o.OutputWatchEvents {
 		return p.objects.PrintObject(obj)
 	}
