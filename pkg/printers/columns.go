@@ -150,7 +150,7 @@ func (c *ColumnWriter) format(line0, line1 int) {
 			if column >= len(line)-1 {
 				break
 			}
-			if w := utf8.RuneCountInString(line[column]) + colPadding; w > width {
+			if w := cellWidth(line[column]) + colPadding; w > width {
 				width = w
 			}
 		}
@@ -179,7 +179,7 @@ func (c *ColumnWriter) writeLines(line0, line1 int) {
 		for j, cell := range line {
 			c.out = append(c.out, cell...)
 			if j < len(c.widths) {
-				for n := c.widths[j] - utf8.RuneCountInString(cell); n > 0; {
+				for n := c.widths[j] - cellWidth(cell); n > 0; {
 					k := min(n, len(spaces))
 					c.out = append(c.out, spaces[:k]...)
 					n -= k
@@ -188,4 +188,29 @@ func (c *ColumnWriter) writeLines(line0, line1 int) {
 		}
 		c.out = append(c.out, '\n')
 	}
+}
+
+// cellWidth is a cell's width in runes, not counting CSI SGR sequences (ESC [ parameters m): the status
+// colours of the table printer. Cells never hold a raw ESC otherwise (escaping shows it as ^[).
+func cellWidth(s string) int {
+	if strings.IndexByte(s, '\x1b') < 0 {
+		return utf8.RuneCountInString(s)
+	}
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == '\x1b' && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';') {
+				j++
+			}
+			if j < len(s) && s[j] == 'm' {
+				i = j + 1
+				continue
+			}
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+	}
+	return n
 }

@@ -111,6 +111,7 @@ type TableOptions struct {
 	ColumnLabels  []string // -L: a column per label key
 	Terminal      bool     // stdout is a terminal: neutralise every control character in cells
 	Context       string   // several contexts at once: a leading CONTEXT column holding this
+	Color         bool     // colour the known values of a Status column (stdout is a terminal that wants colour)
 	Now           func() time.Time
 }
 
@@ -123,6 +124,7 @@ type TablePrinter struct {
 	columns        []TableColumn
 	rawColumns     []byte
 	nameColumn     int
+	statusColumn   int // the index of the column named Status, or -1
 	printedHeaders bool
 	eventColumn    bool
 	rows           RowDecoder
@@ -134,7 +136,7 @@ func NewTablePrinter(w RowWriter, o TableOptions) *TablePrinter {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &TablePrinter{w: w, opts: o, nameColumn: -1}
+	return &TablePrinter{w: w, opts: o, nameColumn: -1, statusColumn: -1}
 }
 
 // SetColumns takes the column definitions of the next rows, as the raw JSON of a Table's
@@ -156,7 +158,10 @@ func (p *TablePrinter) setColumns(cols []TableColumn) {
 	if slices.Equal(cols, p.columns) {
 		return
 	}
-	p.columns, p.printedHeaders, p.nameColumn = cols, false, -1
+	p.columns, p.printedHeaders, p.nameColumn, p.statusColumn = cols, false, -1, -1
+	if p.opts.Color {
+		p.statusColumn = slices.IndexFunc(cols, func(c TableColumn) bool { return strings.EqualFold(c.Name, "Status") })
+	}
 	if p.opts.WithKind && p.opts.Kind != "" {
 		for i, c := range cols {
 			if c.Format == "name" && c.Type == "string" {
@@ -209,6 +214,9 @@ func (p *TablePrinter) PrintRow(r Row, eventType string) error {
 		s := p.cell(c)
 		if i == p.nameColumn {
 			s = p.opts.Kind + "/" + s
+		}
+		if i == p.statusColumn {
+			s = colorStatus(s)
 		}
 		cells = append(cells, s)
 	}
@@ -333,6 +341,35 @@ func FormatLabels(labels map[string]string) string {
 		b.WriteString(labels[k])
 	}
 	return b.String()
+}
+
+// SGR sequences of the status colours. ColumnWriter does not count them toward a cell's width.
+const (
+	sgrGreen  = "\x1b[32m"
+	sgrYellow = "\x1b[33m"
+	sgrRed    = "\x1b[31m"
+	sgrReset  = "\x1b[0m"
+)
+
+// colorStatus wraps a known status value in its colour: green for healthy, yellow for in-between, red for
+// failed. Any other value is returned as it is.
+func colorStatus(s string) string {
+	var sgr string
+	switch s {
+	case "Running", "Completed", "Succeeded", "Active", "Bound", "Ready", "Available", "True", "Complete":
+		sgr = sgrGreen
+	case "Pending", "ContainerCreating", "PodInitializing", "Terminating", "Unknown":
+		sgr = sgrYellow
+	case "Failed", "Error", "CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "Evicted", "OOMKilled",
+		"CreateContainerError", "False", "Lost":
+		sgr = sgrRed
+	default:
+		if !strings.HasPrefix(s, "Init:") {
+			return s
+		}
+		sgr = sgrYellow
+	}
+	return sgr + s + sgrReset
 }
 
 // formatEventType pads the event types to one width, as kubectl does.

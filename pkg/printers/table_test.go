@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +136,57 @@ func TestFormatLabels(t *testing.T) {
 	}
 	if got := FormatLabels(map[string]string{"b": "2", "a": "1", "a/b": ""}); got != "a=1,a/b=,b=2" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestTablePrinterColor: with Color, the known values of the Status column are coloured, nothing else is,
+// and the columns align as without colour.
+func TestTablePrinterColor(t *testing.T) {
+	cols := json.RawMessage(`[{"name":"Name","type":"string","format":"name"},{"name":"Status","type":"string"},{"name":"Note","type":"string"}]`)
+	rows := []string{
+		`{"cells":["a","Running","Running"]}`,
+		`{"cells":["bb","Init:0/1","x"]}`,
+		`{"cells":["ccc","CrashLoopBackOff","y"]}`,
+		`{"cells":["d","Weird","z"]}`,
+		`{"cells":["e","Pending","w"]}`,
+	}
+	render := func(color bool) string {
+		var out bytes.Buffer
+		tp := NewTablePrinter(NewColumnWriter(&out, 0), TableOptions{Color: color, Terminal: true})
+		if err := tp.SetColumns(cols); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if err := tp.PrintRawRow([]byte(r), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tp.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	plain, colored := render(false), render(true)
+	for _, want := range []string{
+		"NAME   STATUS             NOTE\n",
+		"a      \x1b[32mRunning\x1b[0m            Running\n",
+		"bb     \x1b[33mInit:0/1\x1b[0m           x\n",
+		"ccc    \x1b[31mCrashLoopBackOff\x1b[0m   y\n",
+		"d      Weird              z\n",
+		"e      \x1b[33mPending\x1b[0m            w\n",
+	} {
+		if !strings.Contains(colored, want) {
+			t.Errorf("want %q in\n%q", want, colored)
+		}
+	}
+	if strings.Count(colored, "\x1b[") != 8 {
+		t.Errorf("want 4 coloured cells, got %q", colored)
+	}
+	stripped := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(colored, "")
+	if stripped != plain {
+		t.Errorf("without the colour codes got\n%s\nwant\n%s", stripped, plain)
+	}
+	if strings.Contains(plain, "\x1b") {
+		t.Errorf("Color false: %q", plain)
 	}
 }

@@ -425,3 +425,17 @@ spec:
 		t.Errorf("want the server's warning once: %s", r)
 	}
 }
+
+// TestGetStatusColor: on a terminal a running pod's STATUS is green; with NO_COLOR nothing is coloured.
+func TestGetStatusColor(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	kubectlOK(t, nil, "create", "deployment", "web", "--image=nginx", "--replicas=1", "-n", ns)
+	kubectlOK(t, nil, "rollout", "status", "-n", ns, "deploy/web", "--timeout=60s")
+	if screen, code := runOnTerminal(t, nil, "get", "pods", "-n", ns); code != 0 || !strings.Contains(screen, "\x1b[32mRunning\x1b[0m") {
+		t.Errorf("terminal: want a green Running (exit %d): %q", code, screen)
+	}
+	if screen, code := runOnTerminal(t, []string{"NO_COLOR=1"}, "get", "pods", "-n", ns); code != 0 || strings.Contains(screen, "\x1b") || !strings.Contains(screen, "Running") {
+		t.Errorf("NO_COLOR: want no colour (exit %d): %q", code, screen)
+	}
+}

@@ -90,6 +90,7 @@ func (o *Options) tableOptions(t cmdutil.Target, withKind bool) printers.TableOp
 		ColumnLabels:  o.LabelColumns,
 		Terminal:      o.streams.IsStdoutTTY(),
 		Context:       o.contextName,
+		Color:         o.streams.ColorEnabled(),
 	}
 }
 
