@@ -52,8 +52,8 @@ type Stack struct {
 	paths    []string // precedence order, deduplicated, empty entries dropped
 	explicit bool     // --kubeconfig
 	homeFile string   // ~/.kube/config, written when nothing else is named
-	// missingExplicit is set when --kubeconfig names a file that does not exist. kubectl's config commands
-	// treat it as empty (and create it on write), every other command fails with it.
+	// missingExplicit is set when --kubeconfig names a file that does not exist. Writes treat it as empty
+	// and create it, as kubectl's do; every read fails with it (see MissingExplicit).
 	missingExplicit error
 
 	files   []*file
@@ -279,6 +279,12 @@ func (s *Stack) Paths() []string { return slices.Clone(s.paths) }
 
 // Explicit reports whether --kubeconfig named the one file to use.
 func (s *Stack) Explicit() bool { return s.explicit }
+
+// MissingExplicit is the error for a --kubeconfig file that does not exist ("stat PATH: no such file or
+// directory", wrapping fs.ErrNotExist), nil otherwise. Resolve and Namespace return it; commands that only
+// read the kubeconfig (config view, get-contexts, ...) check it themselves, since the same stack serves the
+// writes that create the file. kubectl's read-only config commands print an empty config instead.
+func (s *Stack) MissingExplicit() error { return s.missingExplicit }
 
 // DefaultFile is where kubectl's config commands put what has no file yet (a new context, the
 // current-context): the --kubeconfig file; the only $KUBECONFIG file; the first existing one of several, or

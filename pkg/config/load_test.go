@@ -119,17 +119,31 @@ func TestLoadWhichFiles(t *testing.T) {
 func TestLoadMissingExplicitFile(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope.yaml")
 	s := load(t, nil, &Overrides{Kubeconfig: missing})
-	// Like kubectl, the config commands see an empty config (and may create the file)...
+	// Like kubectl's, the writes see an empty config (and create the file)...
 	if got := s.Merged(); len(got.Contexts) != 0 || got.CurrentContext != "" {
 		t.Errorf("Merged() = %+v, want empty", got)
 	}
-	// ...and everything that needs a server fails naming the file.
+	// ...and every read fails naming the file: Resolve and Namespace, and the read-only commands through
+	// MissingExplicit.
 	want := "stat " + missing + ": no such file or directory"
+	if err := s.MissingExplicit(); errString(err) != want || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("MissingExplicit() = %v, want %q", err, want)
+	}
 	if _, err := s.Resolve(&Overrides{Kubeconfig: missing}); errString(err) != want || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Resolve error = %v, want %q", err, want)
 	}
 	if _, _, err := s.Namespace(&Overrides{Kubeconfig: missing, Namespace: "x"}); errString(err) != want {
 		t.Errorf("Namespace error = %v, want %q", err, want)
+	}
+}
+
+func TestLoadExistingExplicitFile(t *testing.T) {
+	p := writeFile(t, filepath.Join(t.TempDir(), "config"), "current-context: x\n")
+	if err := load(t, nil, &Overrides{Kubeconfig: p}).MissingExplicit(); err != nil {
+		t.Errorf("MissingExplicit() = %v for an existing file", err)
+	}
+	if err := load(t, env{"HOME": t.TempDir()}, nil).MissingExplicit(); err != nil {
+		t.Errorf("MissingExplicit() = %v for a missing home file", err)
 	}
 }
 

@@ -481,6 +481,8 @@ current-context: x
 		want []string // in kubex's line
 		// differs says why kubex's line is not kubectl's; empty means they must be identical.
 		differs string
+		// kubectlOK: kubectl succeeds where kubex fails (differs says why); otherwise both exit with the same code.
+		kubectlOK bool
 	}{
 		{name: "syntax error in the 2nd file of a stack", env: []string{"KUBECONFIG=" + ok + sep + syntax},
 			args: []string{"get", "--raw", "/version"}, want: []string{syntax, "yaml: line "}},
@@ -493,6 +495,24 @@ current-context: x
 			args: []string{"get", "--raw", "/version"}, want: []string{wrongType, "clusters"}},
 		{name: "--kubeconfig names a missing file",
 			args: []string{"--kubeconfig", missing, "get", "--raw", "/version"}, want: []string{missing}},
+		{name: "--kubeconfig names a missing file, config view",
+			args: []string{"--kubeconfig", missing, "config", "view"}, want: []string{missing, "no such file"},
+			differs: "kubectl prints an empty config", kubectlOK: true},
+		{name: "--kubeconfig names a missing file, config view -o json",
+			args: []string{"--kubeconfig", missing, "config", "view", "-o", "json"}, want: []string{missing, "no such file"},
+			differs: "kubectl prints an empty config", kubectlOK: true},
+		{name: "--kubeconfig names a missing file, config get-contexts",
+			args: []string{"--kubeconfig", missing, "config", "get-contexts"}, want: []string{missing, "no such file"},
+			differs: "kubectl prints an empty table", kubectlOK: true},
+		{name: "--kubeconfig names a missing file, config get-clusters",
+			args: []string{"--kubeconfig", missing, "config", "get-clusters"}, want: []string{missing, "no such file"},
+			differs: "kubectl prints an empty list", kubectlOK: true},
+		{name: "--kubeconfig names a missing file, config get-users",
+			args: []string{"--kubeconfig", missing, "config", "get-users"}, want: []string{missing, "no such file"},
+			differs: "kubectl prints an empty list", kubectlOK: true},
+		{name: "--kubeconfig names a missing file, config current-context",
+			args: []string{"--kubeconfig", missing, "config", "current-context"}, want: []string{missing, "no such file"},
+			differs: "kubectl says current-context is not set"},
 		{name: "--context names a missing context", env: []string{"KUBECONFIG=" + ok},
 			args: []string{"--context", "nope", "get", "--raw", "/version"}, want: []string{`"nope"`, "the kubeconfig has: x"},
 			differs: "kubex lists the contexts that exist"},
@@ -518,12 +538,40 @@ current-context: x
 				r = sameAsKubectl(t, tt.env, tt.args...)
 			} else {
 				r = runKubex(t, tt.env, tt.args...)
-				if k := runKubectl(t, tt.env, tt.args...); k.Code != r.Code {
-					t.Errorf("exit code %d, kubectl's %d", r.Code, k.Code)
+				want := r.Code
+				if tt.kubectlOK {
+					want = 0
+				}
+				if k := runKubectl(t, tt.env, tt.args...); k.Code != want {
+					t.Errorf("exit code %d, kubectl's %d (want %d)", r.Code, k.Code, want)
 				}
 			}
 			checkErrorLine(t, r, tt.want...)
 		})
+	}
+}
+
+// TestConfigMissingKubeconfig: a --kubeconfig file that does not exist fails every read with one line
+// naming it (ctx and ns too, which kubectl lacks), while a write creates it as kubectl's does.
+func TestConfigMissingKubeconfig(t *testing.T) {
+	t.Parallel()
+	kc := filepath.Join(t.TempDir(), "new", "config")
+	for _, args := range [][]string{{"ctx"}, {"ns"}, {"config", "view", "--minify"}} {
+		r := runKubex(t, nil, append([]string{"--kubeconfig", kc}, args...)...)
+		checkErrorLine(t, r, "error: stat "+kc+": no such file or directory")
+	}
+	if _, err := os.Stat(kc); err == nil {
+		t.Fatalf("a read created %s", kc)
+	}
+	r := runKubex(t, nil, "--kubeconfig", kc, "config", "set-context", "dev", "--cluster=c", "--user=u")
+	if r.Code != 0 || r.Stdout != "Context \"dev\" created.\n" {
+		t.Fatalf("set-context on a missing file: %s", r)
+	}
+	if r := runKubex(t, nil, "--kubeconfig", kc, "ctx"); r.Code != 0 || r.Stdout != "dev\n" {
+		t.Errorf("ctx after set-context created the file: %s", r)
+	}
+	if r := runKubex(t, nil, "--kubeconfig", kc, "config", "get-contexts", "-o", "name"); r.Code != 0 || r.Stdout != "dev\n" {
+		t.Errorf("get-contexts after set-context created the file: %s", r)
 	}
 }
 

@@ -66,6 +66,19 @@ rewrites only the document that holds the entry.`,
 	return cmd
 }
 
+// readStack loads the stack for a command that only reads it: a --kubeconfig file that does not exist is
+// an error naming it (kubectl prints an empty config), while the writes still create it.
+func readStack(l StackLoader) (*kubeconfig.Stack, error) {
+	s, err := l.KubeconfigStack()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.MissingExplicit(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // helpErrorf prints the command's help to stdout and returns the error, as kubectl does for wrong arguments.
 func helpErrorf(cmd *cobra.Command, format string, args ...any) error {
 	_ = cmd.Help()

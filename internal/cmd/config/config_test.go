@@ -101,6 +101,9 @@ func read(t *testing.T, p string) string {
 	return string(b)
 }
 
+// missingKubeconfig is what a read of a --kubeconfig file that does not exist says.
+const missingKubeconfig = "error: stat /nonexistent/config: no such file or directory"
+
 func TestReadCommands(t *testing.T) {
 	stack := testdata(t, "stack")
 	tests := []struct {
@@ -118,9 +121,19 @@ func TestReadCommands(t *testing.T) {
 			wantOut: golden(t, "stack-view-minify-flatten-ctx1.yaml")},
 		{name: "view of a multi-document file", env: map[string]string{"KUBECONFIG": testdata(t, "multidoc", "config")},
 			args: []string{"config", "view"}, wantOut: golden(t, "multidoc-view.yaml")},
-		{name: "view of a missing --kubeconfig is empty, as in kubectl", env: map[string]string{},
-			args:    []string{"config", "view", "--kubeconfig", "/nonexistent/config"},
-			wantOut: "apiVersion: v1\nclusters: null\ncontexts: null\ncurrent-context: \"\"\nkind: Config\nusers: null\n"},
+		// kubectl prints an empty config for these; kubex names the file that is not there.
+		{name: "view of a missing --kubeconfig", env: map[string]string{},
+			args: []string{"config", "view", "--kubeconfig", "/nonexistent/config"}, wantUser: missingKubeconfig},
+		{name: "view -o json of a missing --kubeconfig", env: map[string]string{},
+			args: []string{"config", "view", "-o", "json", "--kubeconfig", "/nonexistent/config"}, wantUser: missingKubeconfig},
+		{name: "get-contexts of a missing --kubeconfig", env: map[string]string{},
+			args: []string{"config", "get-contexts", "--kubeconfig", "/nonexistent/config"}, wantUser: missingKubeconfig},
+		{name: "get-clusters of a missing --kubeconfig", env: map[string]string{},
+			args: []string{"config", "get-clusters", "--kubeconfig", "/nonexistent/config"}, wantUser: missingKubeconfig},
+		{name: "get-users of a missing --kubeconfig", env: map[string]string{},
+			args: []string{"config", "get-users", "--kubeconfig", "/nonexistent/config"}, wantUser: missingKubeconfig},
+		{name: "current-context of a missing --kubeconfig", env: map[string]string{},
+			args: []string{"config", "current-context", "--kubeconfig", "/nonexistent/config"}, wantUser: missingKubeconfig},
 		{name: "view --minify with an unknown --context", args: []string{"config", "view", "--minify", "--context", "nope"},
 			wantUser: "error: cannot locate context nope"},
 		{name: "view -o with an unsupported format", args: []string{"config", "view", "-o", "wide"},
@@ -232,6 +245,11 @@ func TestSetContextCreates(t *testing.T) {
 	want := "apiVersion: v1\nclusters: null\ncontexts:\n- context:\n    cluster: c\n    namespace: team\n    user: u\n  name: dev\ncurrent-context: \"\"\nkind: Config\nusers: null\n"
 	if got := read(t, kc); got != want {
 		t.Errorf("file:\n%s\nwant:\n%s", got, want)
+	}
+	// Once created, the file reads like any other.
+	r = run(t, map[string]string{}, "config", "get-contexts", "-o", "name", "--kubeconfig", kc)
+	if r.err != nil || r.out != "dev\n" {
+		t.Errorf("get-contexts of the created file: out %q err %v", r.out, r.err)
 	}
 	r = run(t, map[string]string{}, "config", "set-context", "--current", "--namespace=x", "--kubeconfig", kc)
 	if r.userSees() != "error: no current context is set" {

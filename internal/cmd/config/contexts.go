@@ -63,7 +63,7 @@ func (o *GetContextsOptions) Complete(cmd *cobra.Command, args []string) error {
 // Run prints kubectl's table (CURRENT NAME CLUSTER AUTHINFO NAMESPACE) sorted by name, or only the names;
 // names that don't exist are reported after the table.
 func (o *GetContextsOptions) Run() error {
-	s, err := o.Loader.KubeconfigStack()
+	s, err := readStack(o.Loader)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func NewCmdConfigCurrentContext(l StackLoader, streams *iostreams.IOStreams) *co
 		Long:    "Display the current-context.",
 		Example: "  # Display the current-context\n  kubex config current-context",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := l.KubeconfigStack()
+			s, err := readStack(l)
 			if err != nil {
 				return err
 			}

@@ -34,7 +34,7 @@ func newGetNamesCmd(l StackLoader, streams *iostreams.IOStreams, kind kubeconfig
 		Long:    "Display " + what + " defined in the kubeconfig.",
 		Example: example,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := l.KubeconfigStack()
+			s, err := readStack(l)
 			if err != nil {
 				return err
 			}

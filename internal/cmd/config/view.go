@@ -72,7 +72,7 @@ func (o *ViewOptions) Complete(cmd *cobra.Command, args []string) error {
 		o.Context = f.Value.String()
 	}
 	o.mergeSet = cmd.Flags().Changed("merge")
-	s, err := o.Loader.KubeconfigStack()
+	s, err := readStack(o.Loader)
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,10 @@ previous context is remembered per kubeconfig file under the user's cache direct
 			cfg := s.Merged()
 			names := contextNames(cfg)
 			if len(args) == 0 {
+				// Listing only reads: a missing --kubeconfig is an error naming it, not an empty list.
+				if err := s.MissingExplicit(); err != nil {
+					return err
+				}
 				return printList(streams, names, cfg.CurrentContext)
 			}
 			statePath, err := statePath(f.Getenv, s.DefaultFile())

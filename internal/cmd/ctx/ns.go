@@ -43,6 +43,11 @@ A switch checks that the namespace exists (one GET) and writes the context's nam
 			if err != nil {
 				return err
 			}
+			// Listing and switching both read the cluster: a missing --kubeconfig is the first error, before
+			// "no current context is set" (which is all an empty config could say).
+			if err := s.MissingExplicit(); err != nil {
+				return err
+			}
 			cfg := s.Merged()
 			name := f.Overrides.Context
 			if name == "" {
