@@ -51,6 +51,9 @@ type row struct {
 	runs int
 	// perRun, if set, prepares each run (run -1 is the warm-up) and returns arguments to add.
 	perRun func(ctx context.Context, c *testcluster.Cluster, tool string, run int) ([]string, error)
+	// kubectlScript, if set, is what kubectl's column runs instead: sh -c SCRIPT sh KUBECTL ARGS..., where
+	// ARGS are perRun's (for work kubectl needs several runs for).
+	kubectlScript string
 }
 
 // wanRTT is a round-trip time typical of a cloud cluster seen from a laptop.
@@ -85,7 +88,8 @@ func benchRows() []row {
 			seed: allNamespaces, raw: &rawRequest{path: "/api/v1/namespaces/small/pods?includeObject=None&limit=500", accept: acceptTable}},
 	}
 	rows = append(rows, streamRows()...)
-	return append(rows, applyRows()...)
+	rows = append(rows, applyRows()...)
+	return append(rows, contextRows()...)
 }
 
 // sample is one run of one command.
@@ -237,6 +241,10 @@ func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) err
 					}
 					args = append(slices.Clone(args), extra...)
 				}
+				bin := tl.bin
+				if tl.name == "kubectl" && r.kubectlScript != "" {
+					bin, args = "/bin/sh", append([]string{"-c", r.kubectlScript, "sh", tl.bin}, args[len(r.args):]...)
+				}
 				env := append(os.Environ(), "KUBECONFIG="+ep.kubeconfig,
 					"KUBECACHEDIR="+filepath.Join(tmp, tl.name+"-cache"), "HOME="+filepath.Join(tmp, tl.name+"-home"))
 				want := lines
@@ -245,9 +253,9 @@ func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) err
 				}
 				var s sample
 				if r.forward {
-					s, err = measureForward(ctx, tl.bin, args, env, forwardBytes)
+					s, err = measureForward(ctx, bin, args, env, forwardBytes)
 				} else {
-					s, err = measure(ctx, tl.bin, args, env, want, stdin)
+					s, err = measure(ctx, bin, args, env, want, stdin)
 				}
 				if ctx.Err() != nil {
 					return ctx.Err()
