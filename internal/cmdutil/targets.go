@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/manifest"
 )
@@ -32,6 +33,22 @@ type Target struct {
 	Namespace string   // "" for a cluster-scoped resource or all namespaces
 	Names     []string // nil: the collection
 	Typed     string   // what the user typed for the resource, for errors
+}
+
+// ClientAndTargets builds the client and discovery a resource command needs and resolves sel with them:
+// what delete, wait and patch do first.
+func ClientAndTargets(ctx context.Context, sel Selection, newClient func() (*client.Client, error),
+	newDiscovery func() (*discovery.Discovery, error)) (*client.Client, []Target, error) {
+	c, err := newClient()
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := newDiscovery()
+	if err != nil {
+		return nil, nil, err
+	}
+	targets, _, err := sel.Targets(ctx, d)
+	return c, targets, err
 }
 
 // Targets turns the arguments and -f files into requests with kubectl's resource-builder rules, in order.

@@ -151,18 +151,10 @@ func (o *Options) Validate() error {
 
 // Run deletes every selected object, in order, then waits for them to be gone.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := o.client()
-	if err != nil {
-		return err
-	}
-	d, err := o.discovery()
-	if err != nil {
-		return err
-	}
 	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
 		Namespace: o.namespace, Explicit: o.explicit, AllNamespaces: o.AllNamespaces,
 		LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
-	targets, _, err := sel.Targets(ctx, d)
+	c, targets, err := cmdutil.ClientAndTargets(ctx, sel, o.client, o.discovery)
 	if err != nil {
 		return err
 	}

@@ -100,18 +100,10 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 
 // Run waits for every selected object, printing "kind/name condition met" for each, in order.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := o.client()
-	if err != nil {
-		return err
-	}
-	d, err := o.discovery()
-	if err != nil {
-		return err
-	}
 	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
 		Namespace: o.namespace, Explicit: o.explicit, AllNamespaces: o.AllNamespaces,
 		LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
-	targets, _, err := sel.Targets(ctx, d)
+	c, targets, err := cmdutil.ClientAndTargets(ctx, sel, o.client, o.discovery)
 	if err != nil {
 		return err
 	}
