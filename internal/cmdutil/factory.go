@@ -73,6 +73,15 @@ func (f *Factory) Resolved() (*config.Resolved, error) {
 	})
 }
 
+// Namespace is the namespace commands work in: -n, the context's, or "default".
+func (f *Factory) Namespace() (string, error) {
+	r, err := f.Resolved()
+	if err != nil {
+		return "", err
+	}
+	return r.Namespace, nil
+}
+
 // Client is the one HTTP client, built from Resolved.
 func (f *Factory) Client() (*client.Client, error) {
 	return f.client.get(func() (*client.Client, error) {

@@ -43,15 +43,9 @@ type CopyOptions struct {
 // NewCmdCp builds `kubex cp`.
 func NewCmdCp(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
 	o := &CopyOptions{
-		streams: streams,
-		client:  f.Client,
-		resolved: func() (string, error) {
-			r, err := f.Resolved()
-			if err != nil {
-				return "", err
-			}
-			return r.Namespace, nil
-		},
+		streams:  streams,
+		client:   f.Client,
+		resolved: f.Namespace,
 	}
 	cmd := &cobra.Command{
 		Use:                   "cp <file-spec-src> <file-spec-dest>",

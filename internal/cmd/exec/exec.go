@@ -47,13 +47,7 @@ func newStreamOptions(f *cmdutil.Factory, streams *iostreams.IOStreams) StreamOp
 		streams:           streams,
 		client:            f.Client,
 		discovery:         f.Discovery,
-		resolved: func() (string, error) {
-			r, err := f.Resolved()
-			if err != nil {
-				return "", err
-			}
-			return r.Namespace, nil
-		},
+		resolved:          f.Namespace,
 	}
 }
 

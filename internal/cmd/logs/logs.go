@@ -64,13 +64,7 @@ func NewCmdLogs(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command
 	o := &Options{
 		Tail: -1, MaxLogRequests: 5, PodRunningTimeout: 20 * time.Second, pollInterval: 2 * time.Second,
 		streams: streams, client: f.Client, discovery: f.Discovery,
-		ns: func() (string, error) {
-			r, err := f.Resolved()
-			if err != nil {
-				return "", err
-			}
-			return r.Namespace, nil
-		},
+		ns: f.Namespace,
 	}
 	cmd := &cobra.Command{
 		Use:                   "logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]",

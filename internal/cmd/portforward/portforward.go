@@ -51,13 +51,7 @@ func NewCmdPortForward(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.
 	o := &Options{
 		PodRunningTimeout: time.Minute, checkInterval: time.Second,
 		streams: streams, client: f.Client, discovery: f.Discovery,
-		ns: func() (string, error) {
-			r, err := f.Resolved()
-			if err != nil {
-				return "", err
-			}
-			return r.Namespace, nil
-		},
+		ns: f.Namespace,
 	}
 	cmd := &cobra.Command{
 		Use:                   "port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
