@@ -391,20 +391,11 @@ const runTimeout = 2 * time.Minute
 func measure(ctx context.Context, bin string, args, env []string, lines int, stdin string) (sample, error) {
 	ctx, cancel := context.WithTimeout(ctx, runTimeout)
 	defer cancel()
-	self, err := os.Executable()
+	cmd, err := spawn(ctx, bin, args, env)
 	if err != nil {
 		return sample{}, err
 	}
-	report, reportW, err := os.Pipe()
-	if err != nil {
-		return sample{}, err
-	}
-	defer report.Close()
-	cmd := exec.CommandContext(ctx, self, append([]string{spawnSubcommand, bin}, args...)...)
-	cmd.Env = env
-	cmd.ExtraFiles = []*os.File{reportW}
-	stderr := &limitedBuffer{max: 4096}
-	cmd.Stderr = stderr
+	defer cmd.close()
 	if stdin != "" {
 		f, err := os.Open(stdin)
 		if err != nil {
@@ -422,9 +413,7 @@ func measure(ctx context.Context, bin string, args, env []string, lines int, std
 		cmd.Stdout = io.Discard
 	}
 	start := time.Now()
-	err = cmd.Start()
-	reportW.Close()
-	if err != nil {
+	if err := cmd.start(); err != nil {
 		return sample{}, err
 	}
 	wall := time.Duration(0)
@@ -434,24 +423,24 @@ func measure(ctx context.Context, bin string, args, env []string, lines int, std
 		if err != nil || seen < lines {
 			_ = cmd.Process.Kill()
 			waitErr := cmd.Wait() // the command's own exit status if it ended early
-			return sample{}, fmt.Errorf("%w: printed %d of %d lines: %s", errors.Join(ctx.Err(), waitErr, err), seen, lines, stderr.b)
+			return sample{}, fmt.Errorf("%w: printed %d of %d lines: %s", errors.Join(ctx.Err(), waitErr, err), seen, lines, cmd.stderr.b)
 		}
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		go io.Copy(io.Discard, stdout) // whatever it prints while exiting
 		if err := cmd.Wait(); err != nil && !terminated(err) {
-			return sample{}, fmt.Errorf("after SIGTERM: %w: %s", err, stderr.b)
+			return sample{}, fmt.Errorf("after SIGTERM: %w: %s", err, cmd.stderr.b)
 		}
 	} else if err := cmd.Wait(); err != nil {
-		return sample{}, fmt.Errorf("%w: %s", errors.Join(err, ctx.Err()), stderr.b)
+		return sample{}, fmt.Errorf("%w: %s", errors.Join(err, ctx.Err()), cmd.stderr.b)
 	}
-	var spawnWall, rssKiB int64
-	if _, err := fmt.Fscan(report, &spawnWall, &rssKiB); err != nil {
-		return sample{}, fmt.Errorf("reading the spawner's report: %w: %s", err, stderr.b)
+	spawnWall, rss, err := cmd.result()
+	if err != nil {
+		return sample{}, err
 	}
 	if lines == 0 {
-		wall = time.Duration(spawnWall) // without the spawner's own start
+		wall = spawnWall // without the spawner's own start
 	}
-	return sample{wall: wall, maxRSS: rssKiB * 1024}, nil
+	return sample{wall: wall, maxRSS: rss}, nil
 }
 
 // countLines reads r until it has seen want newlines or r ends.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -55,3 +56,48 @@ func runSpawn() {
 	}
 	os.Exit(cmd.ProcessState.ExitCode())
 }
+
+// spawned is a measured command started through the spawner.
+type spawned struct {
+	*exec.Cmd
+	stderr  *limitedBuffer // the first bytes of its stderr, for error messages
+	report  *os.File
+	reportW *os.File
+}
+
+// spawn prepares bin with args under the spawner; the caller sets Stdin and Stdout, then calls start.
+func spawn(ctx context.Context, bin string, args, env []string) (*spawned, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	report, reportW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, append([]string{spawnSubcommand, bin}, args...)...)
+	cmd.Env = env
+	cmd.ExtraFiles = []*os.File{reportW}
+	s := &spawned{Cmd: cmd, stderr: &limitedBuffer{max: 4096}, report: report, reportW: reportW}
+	cmd.Stderr = s.stderr
+	return s, nil
+}
+
+func (s *spawned) start() error {
+	err := s.Start()
+	s.reportW.Close() // the spawner holds its own copy
+	return err
+}
+
+// result reads the spawner's report once the command has been waited for: the command's own wall time
+// and peak RSS.
+func (s *spawned) result() (time.Duration, int64, error) {
+	var wall, rssKiB int64
+	if _, err := fmt.Fscan(s.report, &wall, &rssKiB); err != nil {
+		return 0, 0, fmt.Errorf("reading the spawner's report: %w: %s", err, s.stderr.b)
+	}
+	return time.Duration(wall), rssKiB * 1024, nil
+}
+
+// close releases the report pipe; call it when done with the command, however it went.
+func (s *spawned) close() { s.report.Close(); s.reportW.Close() }

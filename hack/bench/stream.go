@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -101,41 +100,30 @@ var forwarding = regexp.MustCompile(`^Forwarding from (127\.0\.0\.1:\d+) -> `)
 func measureForward(ctx context.Context, bin string, args, env []string, want int64) (sample, error) {
 	ctx, cancel := context.WithTimeout(ctx, runTimeout)
 	defer cancel()
-	self, err := os.Executable()
+	cmd, err := spawn(ctx, bin, args, env)
 	if err != nil {
 		return sample{}, err
 	}
-	report, reportW, err := os.Pipe()
-	if err != nil {
-		return sample{}, err
-	}
-	defer report.Close()
-	cmd := exec.CommandContext(ctx, self, append([]string{spawnSubcommand, bin}, args...)...)
-	cmd.Env = env
-	cmd.ExtraFiles = []*os.File{reportW}
-	stderr := &limitedBuffer{max: 4096}
-	cmd.Stderr = stderr
+	defer cmd.close()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return sample{}, err
 	}
-	err = cmd.Start()
-	reportW.Close()
-	if err != nil {
+	if err := cmd.start(); err != nil {
 		return sample{}, err
 	}
 	stop := func() error {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		err := cmd.Wait()
 		if err != nil && !terminated(err) {
-			return fmt.Errorf("after SIGTERM: %w: %s", err, stderr.b)
+			return fmt.Errorf("after SIGTERM: %w: %s", err, cmd.stderr.b)
 		}
 		return nil
 	}
 	addr, err := forwardAddr(stdout)
 	if err != nil {
 		_ = stop()
-		return sample{}, fmt.Errorf("%w: %s", errors.Join(err, ctx.Err()), stderr.b)
+		return sample{}, fmt.Errorf("%w: %s", errors.Join(err, ctx.Err()), cmd.stderr.b)
 	}
 	go io.Copy(io.Discard, stdout) // "Handling connection for 8080" and the like
 
@@ -146,16 +134,16 @@ func measureForward(ctx context.Context, bin string, args, env []string, want in
 		err = serr
 	}
 	if err == nil && n != want {
-		err = fmt.Errorf("read %d bytes, want %d: %s", n, want, stderr.b)
+		err = fmt.Errorf("read %d bytes, want %d: %s", n, want, cmd.stderr.b)
 	}
 	if err != nil {
 		return sample{}, err
 	}
-	var spawnWall, rssKiB int64
-	if _, err := fmt.Fscan(report, &spawnWall, &rssKiB); err != nil {
-		return sample{}, fmt.Errorf("reading the spawner's report: %w: %s", err, stderr.b)
+	_, rss, err := cmd.result()
+	if err != nil {
+		return sample{}, err
 	}
-	return sample{wall: wall, maxRSS: rssKiB * 1024}, nil
+	return sample{wall: wall, maxRSS: rss}, nil
 }
 
 // forwardAddr is the local address of the first "Forwarding from" line.
