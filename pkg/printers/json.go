@@ -165,8 +165,7 @@ func (d *jsonDoc) parseObjectBody(i, depth int) (int32, int, error) {
 	base := len(d.stack)
 	i = skipSpace(s, i+1)
 	if i < len(s) && s[i] == '}' {
-		d.closeContainer(n, base)
-		d.nodes[n].end = int32(i + 1)
+		d.closeContainer(n, base, i+1)
 		return n, i + 1, nil
 	}
 	for {
@@ -211,8 +210,7 @@ func (d *jsonDoc) parseObjectBody(i, depth int) (int32, int, error) {
 		if s[i] != '}' {
 			return 0, i, &syntaxError{"expected ',' or '}' in an object", i}
 		}
-		d.closeContainer(n, base)
-		d.nodes[n].end = int32(i + 1)
+		d.closeContainer(n, base, i+1)
 		if !d.unsorted {
 			d.sortMembers(n)
 		}
@@ -226,8 +224,7 @@ func (d *jsonDoc) parseArray(i, depth int) (int32, int, error) {
 	base := len(d.stack)
 	i = skipSpace(s, i+1)
 	if i < len(s) && s[i] == ']' {
-		d.closeContainer(n, base)
-		d.nodes[n].end = int32(i + 1)
+		d.closeContainer(n, base, i+1)
 		return n, i + 1, nil
 	}
 	for {
@@ -247,14 +244,14 @@ func (d *jsonDoc) parseArray(i, depth int) (int32, int, error) {
 		if s[i] != ']' {
 			return 0, i, &syntaxError{"expected ',' or ']' in an array", i}
 		}
-		d.closeContainer(n, base)
-		d.nodes[n].end = int32(i + 1)
+		d.closeContainer(n, base, i+1)
 		return n, i + 1, nil
 	}
 }
 
-// closeContainer moves a container's members from the stack into kids.
-func (d *jsonDoc) closeContainer(n int32, base int) {
+// closeContainer moves a container's members from the stack into kids and records where its bytes end.
+func (d *jsonDoc) closeContainer(n int32, base, end int) {
+	d.nodes[n].end = int32(end)
 	d.nodes[n].kid0 = int32(len(d.kids))
 	d.kids = append(d.kids, d.stack[base:]...)
 	d.nodes[n].kid1 = int32(len(d.kids))
