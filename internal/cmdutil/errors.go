@@ -67,14 +67,14 @@ type Errors struct{ Errs []error }
 func (e *Errors) Error() string {
 	msgs := make([]string, len(e.Errs))
 	for i, err := range e.Errs {
-		msgs[i] = message(err)
+		msgs[i] = Message(err)
 	}
 	return strings.Join(msgs, "\n")
 }
 
-// message is one error's line in an aggregate: its own wording if it has one, else its text without kubectl's
-// "error: " prefix (kubectl's MultipleErrors).
-func message(err error) string {
+// Message is one error's line in an aggregate: its own wording if it has one, else its text without
+// kubectl's "error: " prefix (kubectl's MultipleErrors).
+func Message(err error) string {
 	var um userMessager
 	if errors.As(err, &um) {
 		return um.UserMessage()

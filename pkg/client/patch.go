@@ -122,8 +122,11 @@ func (c *Client) Patch(ctx context.Context, path string, p Patch, o PatchOptions
 		return nil, err
 	}
 	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
+	return io.ReadAll(io.LimitReader(resp.Body, MaxObjectBytes))
 }
+
+// MaxObjectBytes bounds an object read whole: far above etcd's 1.5 MiB limit on one object.
+const MaxObjectBytes = 64 << 20
 
 // ConflictCauses are the fields of a 409 server-side apply conflict: each field path with the manager
 // that owns it, from the Status causes (reason FieldManagerConflict).

@@ -37,12 +37,6 @@ type Row struct {
 	HasObject bool // the row carried an object (includeObject was not None)
 }
 
-// DecodeRow decodes a meta.k8s.io TableRow; a RowDecoder does the same with its memory reused.
-func DecodeRow(raw []byte) (Row, error) {
-	var d RowDecoder
-	return d.Decode(raw)
-}
-
 // RowDecoder decodes Table rows: one validating pass, and only the cells and the object's metadata read
 // out, so that the rest of a row (managedFields, a whole object) costs only the pass.
 type RowDecoder struct{ d jsonDoc }

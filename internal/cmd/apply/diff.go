@@ -135,15 +135,10 @@ type diffFile struct{ name, yaml string }
 
 // live is the object as stored now, cleaned, or "" when there is none.
 func (p *plan) live(ctx context.Context, it *item) (string, error) {
-	resp, err := resource.Get(ctx, p.c, resource.Path(it.res, it.ns, it.obj.Name, ""), resource.AcceptJSON)
+	b, err := resource.GetObject(ctx, p.c, resource.Path(it.res, it.ns, it.obj.Name, ""), resource.AcceptJSON)
 	if client.IsNotFound(err) {
 		return "", nil
 	}
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		return "", err
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -236,8 +235,7 @@ func (o *Options) delete(ctx context.Context, c *client.Client, obj wait.Object)
 		Metadata struct{ UID string }
 		Details  struct{ UID string } // a Status for some resources
 	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	_ = json.Unmarshal(b, &answer)
+	_ = json.NewDecoder(resp.Body).Decode(&answer) // the uid only helps the wait: deleted is deleted
 	if answer.Metadata.UID != "" {
 		return answer.Metadata.UID, nil
 	}

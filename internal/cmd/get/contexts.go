@@ -3,7 +3,6 @@ package get
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -80,7 +79,7 @@ func (o *Options) getContexts(ctx context.Context) error {
 	var errs []error
 	for i, r := range results {
 		if r.err != nil {
-			errs = append(errs, fmt.Errorf("context %q: %s", o.contexts[i], message(r.err)))
+			errs = append(errs, fmt.Errorf("context %q: %s", o.contexts[i], cmdutil.Message(r.err)))
 		}
 	}
 	var err error
@@ -230,15 +229,6 @@ func printContextRows(w io.Writer, results []contextResult, noHeaders bool) (boo
 	return written, cw.Flush()
 }
 
-// message is an error's user-facing line.
-func message(err error) string {
-	var um interface{ UserMessage() string }
-	if errors.As(err, &um) {
-		return um.UserMessage()
-	}
-	return err.Error()
-}
-
 // watchContexts watches in every context at once: one table whose rows (with a leading CONTEXT
 // column) or JSON lines (with the kubex.io/context annotation) come as each context's changes arrive.
 // A context that fails is reported at once; the others go on until Ctrl-C.
@@ -268,7 +258,7 @@ func (o *Options) watchContexts(ctx context.Context) error {
 				mine.synced() // a context that failed holds nobody back
 			}
 			if err != nil {
-				err = fmt.Errorf("context %q: %s", name, message(err))
+				err = fmt.Errorf("context %q: %s", name, cmdutil.Message(err))
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()

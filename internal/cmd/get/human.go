@@ -28,9 +28,6 @@ func (o *Options) settle() int {
 	return max(settleRows, int(o.ChunkSize))
 }
 
-// maxObjectBytes bounds a single object read whole (a named get): far above etcd's 1.5 MiB limit.
-const maxObjectBytes = 64 << 20
-
 // printHuman prints tables: one per resource type, a blank line between them, as kubectl does.
 func (o *Options) printHuman(ctx context.Context, targets []cmdutil.Target) error {
 	c, err := o.client()
@@ -207,28 +204,14 @@ func printTableItem(tp *printers.TablePrinter, isTable bool, raw json.RawMessage
 // getNamed reads one named object of t. When it is not found, kubectl looks for its namespace and reports
 // a missing namespace instead (not for "default", which always exists).
 func (o *Options) getNamed(ctx context.Context, c *client.Client, t cmdutil.Target, name string, opts resource.ListOptions, accept string) ([]byte, error) {
-	body, err := getObject(ctx, c, resource.WithQuery(resource.Path(t.Res, t.Namespace, name, o.Subresource), opts), accept)
+	body, err := resource.GetObject(ctx, c, resource.WithQuery(resource.Path(t.Res, t.Namespace, name, o.Subresource), opts), accept)
 	if client.IsNotFound(err) && t.Namespace != "" && t.Namespace != "default" {
-		_, nsErr := getObject(ctx, c, "/api/v1/namespaces/"+url.PathEscape(t.Namespace), resource.AcceptJSON)
+		_, nsErr := resource.GetObject(ctx, c, "/api/v1/namespaces/"+url.PathEscape(t.Namespace), resource.AcceptJSON)
 		if client.IsNotFound(nsErr) {
 			return nil, nsErr
 		}
 	}
 	return body, err
-}
-
-// getObject reads one object whole.
-func getObject(ctx context.Context, c *client.Client, path, accept string) ([]byte, error) {
-	resp, err := resource.Get(ctx, c, path, accept)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxObjectBytes))
-	if err != nil {
-		return nil, fmt.Errorf("reading the server's answer: %w", err)
-	}
-	return b, nil
 }
 
 func distinctResources(targets []cmdutil.Target) int {

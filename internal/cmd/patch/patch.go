@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -151,7 +150,7 @@ func (o *Options) Run(ctx context.Context) error {
 
 func (o *Options) patchOne(ctx context.Context, c *client.Client, t cmdutil.Target, name string, objects printers.ObjectPrinter) error {
 	path := resource.Path(t.Res, t.Namespace, name, o.Subresource)
-	before, err := getObject(ctx, c, path)
+	before, err := resource.GetObject(ctx, c, path, resource.AcceptJSON) // a missing object is the error
 	if err != nil {
 		return err
 	}
@@ -183,16 +182,6 @@ func (o *Options) patchOne(ctx context.Context, c *client.Client, t cmdutil.Targ
 	}
 	_, err = fmt.Fprintf(o.streams.Out, "%s/%s %s\n", kind, name, op)
 	return err
-}
-
-// getObject is the object before the patch; a missing object is the error.
-func getObject(ctx context.Context, c *client.Client, path string) ([]byte, error) {
-	resp, err := resource.Get(ctx, c, path, resource.AcceptJSON)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 }
 
 // sameObject is kubectl's test for "(no change)": the object as decoded, before and after, is equal.

@@ -169,6 +169,20 @@ func Get(ctx context.Context, c Doer, pathAndQuery, accept string) (*http.Respon
 	return resp, nil
 }
 
+// GetObject reads the object at pathAndQuery whole.
+func GetObject(ctx context.Context, c Doer, pathAndQuery, accept string) ([]byte, error) {
+	resp, err := Get(ctx, c, pathAndQuery, accept)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, client.MaxObjectBytes))
+	if err != nil {
+		return nil, fmt.Errorf("reading the server's answer: %w", err)
+	}
+	return b, nil
+}
+
 // List reads the collection at path page by page (opts.Limit items a page, following continue tokens),
 // calling page for each page's header and item for each of its items, in order. The next page is asked
 // for as soon as this page's continue token has been read, so it travels while this one is printed. It
