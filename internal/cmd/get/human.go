@@ -165,12 +165,7 @@ func (o *Options) printTableTarget(ctx context.Context, c *client.Client, t cmdu
 			}
 			continue
 		}
-		var kind struct{ Kind string }
-		if err := json.Unmarshal(body, &kind); err != nil {
-			errs = append(errs, fmt.Errorf("decoding the server's answer: %w", err))
-			continue
-		}
-		if kind.Kind != "Table" {
+		if !isTable(body) {
 			err = print(false, body)
 		} else {
 			err = resource.DecodeList(bytes.NewReader(body), &resource.Header{}, func(h *resource.Header) error {
