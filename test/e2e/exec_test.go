@@ -235,7 +235,9 @@ func TestExecTerminal(t *testing.T) {
 	newPod(t, ns, "p")
 	p := startOnTerminal(t, 30, 120, "exec", "-it", "-n", ns, "p", "--", "sh", "-c",
 		// The initial size travels with the session: wait (briefly) for it instead of racing it.
-		`i=0; while [ "$(stty size)" = "0 0" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; stty size; printf 'say> '; read x; echo "got $x"; stty size`)
+		`i=0; while [ "$(stty size)" = "0 0" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; stty size; printf 'say> '; read x; echo "got $x"; `+
+			// and the resize, which may arrive after the line on a busy machine.
+			`i=0; while [ "$(stty size)" != "25 100" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; stty size`)
 	p.await(t, `30 120\r?\n`)
 	p.await(t, `say> `)
 	if tio := p.termios(t); tio.Lflag&unix.ECHO != 0 || tio.Lflag&unix.ICANON != 0 {
