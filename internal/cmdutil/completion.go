@@ -11,9 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/version"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
@@ -55,7 +55,7 @@ const CompletionTimeout = time.Second
 // when that is fresh, and a deadline.
 type completer struct {
 	ctx    context.Context
-	client *client.Client
+	client *transport.Client
 	disc   *discovery.Discovery
 	ns     string // the namespace the line selects (-n, or the context's)
 	allNS  bool   // -A
@@ -68,7 +68,7 @@ func (f *Factory) newCompleter(cmd *cobra.Command) (*completer, context.CancelFu
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := client.New(r, client.Options{
+	c, err := transport.New(r, transport.Options{
 		Version:          version.Get().GitVersion,
 		Environ:          f.Environ,
 		DebugOut:         io.Discard,

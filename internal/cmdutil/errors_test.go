@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 func TestPrintError(t *testing.T) {
@@ -22,9 +22,9 @@ func TestPrintError(t *testing.T) {
 		{"no error", nil, 0, ""},
 		{"plain", errors.New("boom"), 1, "error: boom\n"},
 		{"already prefixed", errors.New("error: boom"), 1, "error: boom\n"},
-		{"API status", fmt.Errorf("wrapped: %w", &client.StatusError{Code: 404, Reason: "NotFound", Message: `pods "x" not found`}),
+		{"API status", fmt.Errorf("wrapped: %w", &transport.StatusError{Code: 404, Reason: "NotFound", Message: `pods "x" not found`}),
 			1, "Error from server (NotFound): pods \"x\" not found\n"},
-		{"connection", &client.ConnectionError{Server: "127.0.0.1:1", Cause: client.CauseRefused, Err: errors.New("refused")},
+		{"connection", &transport.ConnectionError{Server: "127.0.0.1:1", Cause: transport.CauseRefused, Err: errors.New("refused")},
 			1, "The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?\n"},
 		{"usage", UsageErrorf(cmd, "bad %s", "mix"), 1, "error: bad mix\nSee 'get -h' for help and examples\n"},
 		{"flag", FlagError(cmd, errors.New("unknown flag: --x")), 1, "error: unknown flag: --x\nSee 'get --help' for usage.\n"},

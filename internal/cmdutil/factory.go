@@ -11,8 +11,8 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	"github.com/kubex-cli/kubex/internal/version"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
@@ -28,7 +28,7 @@ type Factory struct {
 
 	stack     lazy[*config.Stack]
 	resolved  lazy[*config.Resolved]
-	client    lazy[*client.Client]
+	client    lazy[*transport.Client]
 	discovery lazy[*discovery.Discovery]
 }
 
@@ -83,13 +83,13 @@ func (f *Factory) Namespace() (string, error) {
 }
 
 // Client is the one HTTP client, built from Resolved.
-func (f *Factory) Client() (*client.Client, error) {
-	return f.client.get(func() (*client.Client, error) {
+func (f *Factory) Client() (*transport.Client, error) {
+	return f.client.get(func() (*transport.Client, error) {
 		r, err := f.Resolved()
 		if err != nil {
 			return nil, err
 		}
-		return client.New(r, client.Options{
+		return transport.New(r, transport.Options{
 			Version:         version.Get().GitVersion,
 			Environ:         f.Environ,
 			Verbosity:       f.Verbosity,

@@ -17,8 +17,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
@@ -108,7 +108,7 @@ type deps struct {
 }
 
 func (d deps) Discovery() (*discovery.Discovery, error) {
-	c, err := client.New(&config.Resolved{Server: d.srv.URL}, client.Options{})
+	c, err := transport.New(&config.Resolved{Server: d.srv.URL}, transport.Options{})
 	if err != nil {
 		return nil, err
 	}

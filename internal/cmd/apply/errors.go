@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 // objectError is the failure of one object, worded to say which object and where it came from: kubectl's
@@ -21,10 +21,10 @@ func (e *objectError) Unwrap() error { return e.err }
 
 // UserMessage is one error line (a conflict: a few lines) naming the object.
 func (e *objectError) UserMessage() string {
-	if fields, ok := client.ConflictCauses(e.err); ok {
+	if fields, ok := transport.ConflictCauses(e.err); ok {
 		return conflictMessage(e.what, e.where, fields)
 	}
-	var se *client.StatusError
+	var se *transport.StatusError
 	if errors.As(e.err, &se) {
 		return fmt.Sprintf("Error from server (%s): %s (%s): %s", reasonOr(se.Reason, "Unknown"), e.what, e.where, se.Message)
 	}
@@ -45,7 +45,7 @@ func reasonOr(reason, dflt string) string {
 
 // conflictMessage explains a server-side apply conflict: which object, which fields, whose they are, and
 // the ways out.
-func conflictMessage(what, where string, fields []client.FieldConflict) string {
+func conflictMessage(what, where string, fields []transport.FieldConflict) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "error: %s (%s): fields managed by another field manager:\n", what, where)
 	for _, f := range fields {

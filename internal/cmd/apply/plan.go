@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/manifest"
 	"github.com/kubex-cli/kubex/pkg/printers"
 	"github.com/kubex-cli/kubex/pkg/selector"
@@ -39,7 +39,7 @@ type crdType struct {
 // plan is the whole apply, checked.
 type plan struct {
 	o     *Options
-	c     *client.Client
+	c     *transport.Client
 	d     *discovery.Discovery
 	items []*item
 }
@@ -185,8 +185,8 @@ func (p *plan) apply(ctx context.Context, it *item) {
 	defer close(it.done)
 	body, err := withNamespace(it.obj.JSON, it.ns, it.res.Namespaced)
 	if err == nil {
-		it.result, err = p.c.Patch(ctx, resource.Path(it.res, it.ns, it.obj.Name, ""), client.Patch{Type: client.ApplyPatch, Data: body},
-			client.PatchOptions{FieldManager: p.o.FieldManager, Force: p.o.ForceConflicts, DryRun: p.o.DryRun == "server", FieldValidation: p.o.Validation})
+		it.result, err = p.c.Patch(ctx, resource.Path(it.res, it.ns, it.obj.Name, ""), transport.Patch{Type: transport.ApplyPatch, Data: body},
+			transport.PatchOptions{FieldManager: p.o.FieldManager, Force: p.o.ForceConflicts, DryRun: p.o.DryRun == "server", FieldValidation: p.o.Validation})
 	}
 	if err != nil {
 		it.err = &objectError{what: p.describe(it), where: it.obj.Where(), err: err}

@@ -18,8 +18,8 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/exec/pods"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/stream"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 // destinationCheckTimeout bounds the `test -d` that decides whether an upload goes into the
@@ -36,7 +36,7 @@ type CopyOptions struct {
 	namespace string
 
 	streams  *iostreams.IOStreams
-	client   func() (*client.Client, error)
+	client   func() (*transport.Client, error)
 	resolved func() (ns string, err error)
 }
 
@@ -128,7 +128,7 @@ func (o *CopyOptions) Run(ctx context.Context) error {
 
 // container is a pod's container to run tar in.
 type container struct {
-	client *client.Client
+	client *transport.Client
 	path   string // the pod's API path
 	name   string
 }

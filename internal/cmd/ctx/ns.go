@@ -11,8 +11,8 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
@@ -111,12 +111,12 @@ A switch checks that the namespace exists (one GET) and writes the context's nam
 }
 
 // checkNamespace makes sure namespace ns exists, with one GET.
-func checkNamespace(cmd *cobra.Command, c *client.Client, ns, context string) error {
+func checkNamespace(cmd *cobra.Command, c *transport.Client, ns, context string) error {
 	if ns == "" {
 		return errors.New("empty namespace names are not allowed")
 	}
 	resp, err := resource.Get(cmd.Context(), c, "/api/v1/namespaces/"+url.PathEscape(ns), resource.AcceptJSON)
-	var se *client.StatusError
+	var se *transport.StatusError
 	if errors.As(err, &se) && se.Code == http.StatusNotFound {
 		return fmt.Errorf("namespace %q not found in the cluster of context %q (see 'kubex ns' for the namespaces)", ns, context)
 	}

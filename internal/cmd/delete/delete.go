@@ -17,9 +17,9 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/wait"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
@@ -46,7 +46,7 @@ type Options struct {
 	explicit  bool
 
 	streams   *iostreams.IOStreams
-	client    func() (*client.Client, error)
+	client    func() (*transport.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	resolved  func() (*config.Resolved, error)
 	warn      func(string)
@@ -184,7 +184,7 @@ func (o *Options) Run(ctx context.Context) error {
 			obj.UID = uid
 			deleted = append(deleted, obj)
 			o.print(obj)
-		case client.IsNotFound(err) && o.IgnoreNotFound:
+		case transport.IsNotFound(err) && o.IgnoreNotFound:
 		default:
 			errs = append(errs, err)
 		}
@@ -202,7 +202,7 @@ func (o *Options) Run(ctx context.Context) error {
 		defer cancel()
 		err := wait.For(wctx, c, deleted, wait.Condition{Delete: true}, func(wait.Object) {})
 		// As kubectl: not being allowed to watch is no reason to fail a delete that worked.
-		if err != nil && !client.IsForbidden(err) {
+		if err != nil && !transport.IsForbidden(err) {
 			errs = append(errs, err)
 		}
 	}
@@ -210,7 +210,7 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 // delete sends one DELETE and returns the uid of what it deleted.
-func (o *Options) delete(ctx context.Context, c *client.Client, obj wait.Object) (string, error) {
+func (o *Options) delete(ctx context.Context, c *transport.Client, obj wait.Object) (string, error) {
 	opts := map[string]any{"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": capitalize(o.Cascade)}
 	if o.GracePeriod >= 0 {
 		opts["gracePeriodSeconds"] = o.GracePeriod
@@ -227,7 +227,7 @@ func (o *Options) delete(ctx context.Context, c *client.Client, obj wait.Object)
 	if err != nil {
 		return "", err
 	}
-	if err := client.ErrorFromResponse(resp); err != nil {
+	if err := transport.ErrorFromResponse(resp); err != nil {
 		return "", err
 	}
 	defer resp.Body.Close()

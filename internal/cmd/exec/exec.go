@@ -15,9 +15,9 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/exec/pods"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/stream"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	kexec "github.com/kubex-cli/kubex/pkg/exec"
 )
 
@@ -36,7 +36,7 @@ type StreamOptions struct {
 	namespace string
 
 	streams   *iostreams.IOStreams
-	client    func() (*client.Client, error)
+	client    func() (*transport.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	resolved  func() (ns string, err error)
 }

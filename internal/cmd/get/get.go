@@ -15,8 +15,8 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
@@ -66,7 +66,7 @@ type Options struct {
 
 	factory   *cmdutil.Factory
 	streams   *iostreams.IOStreams
-	client    func() (*client.Client, error)
+	client    func() (*transport.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	resolved  func() (*config.Resolved, error)
 	warn      func(string)
@@ -278,7 +278,7 @@ func (o *Options) runRaw(ctx context.Context) error {
 		return err
 	}
 	// As kubectl's --raw: the error names no resource, since the path may not be one.
-	if err := client.ErrorFromRawResponse(resp); err != nil {
+	if err := transport.ErrorFromRawResponse(resp); err != nil {
 		return err
 	}
 	defer resp.Body.Close()

@@ -9,8 +9,8 @@ import (
 	"net/url"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
@@ -111,7 +111,7 @@ func (o *Options) accept() string {
 }
 
 // printTableTarget prints one target's rows and returns what failed.
-func (o *Options) printTableTarget(ctx context.Context, c *client.Client, t cmdutil.Target, tp *printers.TablePrinter) []error {
+func (o *Options) printTableTarget(ctx context.Context, c *transport.Client, t cmdutil.Target, tp *printers.TablePrinter) []error {
 	var sorter *rowSorter
 	if o.SortBy != "" {
 		var err error
@@ -160,7 +160,7 @@ func (o *Options) printTableTarget(ctx context.Context, c *client.Client, t cmdu
 	for _, name := range t.Names {
 		body, err := o.getNamed(ctx, c, t, name, opts, o.accept())
 		if err != nil {
-			if !(o.IgnoreNotFound && client.IsNotFound(err)) {
+			if !(o.IgnoreNotFound && transport.IsNotFound(err)) {
 				errs = append(errs, err)
 			}
 			continue
@@ -198,11 +198,11 @@ func printTableItem(tp *printers.TablePrinter, isTable bool, raw json.RawMessage
 
 // getNamed reads one named object of t. When it is not found, kubectl looks for its namespace and reports
 // a missing namespace instead (not for "default", which always exists).
-func (o *Options) getNamed(ctx context.Context, c *client.Client, t cmdutil.Target, name string, opts resource.ListOptions, accept string) ([]byte, error) {
+func (o *Options) getNamed(ctx context.Context, c *transport.Client, t cmdutil.Target, name string, opts resource.ListOptions, accept string) ([]byte, error) {
 	body, err := resource.GetObject(ctx, c, resource.WithQuery(resource.Path(t.Res, t.Namespace, name, o.Subresource), opts), accept)
-	if client.IsNotFound(err) && t.Namespace != "" && t.Namespace != "default" {
+	if transport.IsNotFound(err) && t.Namespace != "" && t.Namespace != "default" {
 		_, nsErr := resource.GetObject(ctx, c, "/api/v1/namespaces/"+url.PathEscape(t.Namespace), resource.AcceptJSON)
-		if client.IsNotFound(nsErr) {
+		if transport.IsNotFound(nsErr) {
 			return nil, nsErr
 		}
 	}

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
@@ -62,7 +62,7 @@ func (o *Options) printObjects(ctx context.Context, targets []cmdutil.Target, si
 				err = emit(printers.Object{Raw: body})
 			}
 			switch {
-			case err == nil, o.IgnoreNotFound && client.IsNotFound(err):
+			case err == nil, o.IgnoreNotFound && transport.IsNotFound(err):
 			case single:
 				return err // kubectl prints nothing else when the one named object fails
 			default:

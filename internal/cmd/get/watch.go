@@ -13,8 +13,8 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/client/watch"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
@@ -98,7 +98,7 @@ func (o *Options) runWatch(ctx context.Context, targets []cmdutil.Target) error 
 // watchSource is the target as the watch engine sees it: list and watch requests, and how to read their
 // bodies (Table rows for human output, whole objects otherwise).
 type watchSource struct {
-	c      *client.Client
+	c      *transport.Client
 	o      *Options
 	t      cmdutil.Target
 	out    *watchPrinter
@@ -143,7 +143,7 @@ func (s *watchSource) List(ctx context.Context, each func(watch.Item) error) (st
 	}
 	if !s.listed && n == 0 && len(s.t.Names) == 1 && !s.o.IgnoreNotFound {
 		// kubectl gets a named object before watching it: a missing one is NotFound.
-		return "", &client.StatusError{Code: http.StatusNotFound, Reason: "NotFound", Status: "Failure",
+		return "", &transport.StatusError{Code: http.StatusNotFound, Reason: "NotFound", Status: "Failure",
 			Message: fmt.Sprintf("%s %q not found", s.t.Res.GroupResource(), s.t.Names[0])}
 	}
 	s.listed = true

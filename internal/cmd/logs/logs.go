@@ -19,9 +19,9 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/exec/pods"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 const usageErr = "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command"
@@ -51,7 +51,7 @@ type Options struct {
 	namespace     string
 
 	streams   *iostreams.IOStreams
-	client    func() (*client.Client, error)
+	client    func() (*transport.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	ns        func() (string, error)
 
@@ -200,7 +200,7 @@ func (o *Options) Run(ctx context.Context) error {
 	} else {
 		t, err := finder.Resolve(ctx, o.target)
 		if err != nil {
-			var se *client.StatusError
+			var se *transport.StatusError
 			if errors.As(err, &se) && se.Reason == "NotFound" {
 				// kubectl's own wording, which hides the Status (so %v, not %w).
 				return fmt.Errorf("error from server (NotFound): %v in namespace %q", se.Message, o.namespace)
@@ -312,7 +312,7 @@ func (o *Options) query(container string) string {
 }
 
 // stream copies one log to w as it arrives.
-func (o *Options) stream(ctx context.Context, c *client.Client, s source, w io.Writer) error {
+func (o *Options) stream(ctx context.Context, c *transport.Client, s source, w io.Writer) error {
 	resp, err := resource.Get(ctx, c, s.pod.Path()+"/log?"+o.query(s.container), "*/*")
 	if err != nil {
 		return err
@@ -335,7 +335,7 @@ func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
 // follow reads every source at once, whole lines at a time so that streams never mix within a line; with
 // a selector it looks for new matching pods every pollInterval and follows them too.
-func (o *Options) follow(ctx context.Context, c *client.Client, finder *pods.Finder, sources []source, prefix, bySelector bool) error {
+func (o *Options) follow(ctx context.Context, c *transport.Client, finder *pods.Finder, sources []source, prefix, bySelector bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex // one line at a time on stdout

@@ -13,9 +13,9 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
@@ -36,10 +36,10 @@ type Options struct {
 	args      []string
 	namespace string
 	explicit  bool
-	patch     client.Patch
+	patch     transport.Patch
 
 	streams   *iostreams.IOStreams
-	client    func() (*client.Client, error)
+	client    func() (*transport.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	resolved  func() (*config.Resolved, error)
 }
@@ -103,7 +103,7 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 		}
 	}
 	var err error
-	if o.patch, err = client.NewPatch(client.PatchType(o.Type), data); err != nil {
+	if o.patch, err = transport.NewPatch(transport.PatchType(o.Type), data); err != nil {
 		return err
 	}
 	r, err := o.resolved()
@@ -148,15 +148,15 @@ func (o *Options) Run(ctx context.Context) error {
 	return cmdutil.Aggregate(errs)
 }
 
-func (o *Options) patchOne(ctx context.Context, c *client.Client, t cmdutil.Target, name string, objects printers.ObjectPrinter) error {
+func (o *Options) patchOne(ctx context.Context, c *transport.Client, t cmdutil.Target, name string, objects printers.ObjectPrinter) error {
 	path := resource.Path(t.Res, t.Namespace, name, o.Subresource)
 	before, err := resource.GetObject(ctx, c, path, resource.AcceptJSON) // a missing object is the error
 	if err != nil {
 		return err
 	}
-	after, err := c.Patch(ctx, path, o.patch, client.PatchOptions{FieldManager: o.FieldManager, Force: o.ForceConflicts, DryRun: o.DryRun == "server"})
+	after, err := c.Patch(ctx, path, o.patch, transport.PatchOptions{FieldManager: o.FieldManager, Force: o.ForceConflicts, DryRun: o.DryRun == "server"})
 	if err != nil {
-		var se *client.StatusError
+		var se *transport.StatusError
 		if errors.As(err, &se) && se.Code == 415 {
 			return fmt.Errorf("%s is not supported by %s: %w", o.patch.Type.ContentType(), t.Res.GroupVersion().String()+", Kind="+t.Res.Kind, err)
 		}

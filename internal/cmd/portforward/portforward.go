@@ -18,9 +18,9 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/exec/pods"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/stream"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 // Options are `kubex port-forward`'s flags and arguments.
@@ -33,7 +33,7 @@ type Options struct {
 	namespace string
 
 	streams   *iostreams.IOStreams
-	client    func() (*client.Client, error)
+	client    func() (*transport.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	ns        func() (string, error)
 
@@ -235,7 +235,7 @@ type portListener struct {
 }
 
 // serve accepts connections and forwards each over its own stream.
-func (o *Options) serve(ctx context.Context, c *client.Client, l net.Listener, cur *current) {
+func (o *Options) serve(ctx context.Context, c *transport.Client, l net.Listener, cur *current) {
 	pl := l.(*portListener)
 	for {
 		conn, err := l.Accept()
@@ -264,7 +264,7 @@ func (o *Options) watchPod(ctx context.Context, finder *pods.Finder, t *pods.Tar
 		}
 		p := cur.get()
 		got, err := finder.Get(ctx, p.Metadata.Name)
-		var se *client.StatusError
+		var se *transport.StatusError
 		gone := errors.As(err, &se) && se.Reason == "NotFound"
 		if err == nil {
 			gone = got.Metadata.DeletionTimestamp != nil || got.Status.Phase == "Succeeded" || got.Status.Phase == "Failed"

@@ -14,7 +14,7 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	"github.com/kubex-cli/kubex/internal/version"
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 // Options holds the flags of `kubex version`.
@@ -23,7 +23,7 @@ type Options struct {
 	Output     string
 
 	streams *iostreams.IOStreams
-	client  func() (*client.Client, error)
+	client  func() (*transport.Client, error)
 }
 
 // document is what -o json|yaml prints; its keys match kubectl's.
@@ -112,7 +112,7 @@ func (o *Options) serverVersion(cmd *cobra.Command) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := client.ErrorFromRawResponse(resp); err != nil {
+	if err := transport.ErrorFromRawResponse(resp); err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()

@@ -17,9 +17,9 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/client/watch"
 	"github.com/kubex-cli/kubex/pkg/config"
 	"github.com/kubex-cli/kubex/pkg/printers"
@@ -42,7 +42,7 @@ type Options struct {
 	cond      Condition
 
 	streams   *iostreams.IOStreams
-	client    func() (*client.Client, error)
+	client    func() (*transport.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	resolved  func() (*config.Resolved, error)
 }
@@ -258,7 +258,7 @@ var errMet = errors.New("condition met")
 
 // For waits, in parallel, until every object meets c, calling done for each in the order given as soon as
 // it and those before it have. The first failure or the end of ctx (the timeout) is the error.
-func For(ctx context.Context, c *client.Client, objs []Object, cond Condition, done func(Object)) error {
+func For(ctx context.Context, c *transport.Client, objs []Object, cond Condition, done func(Object)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]chan error, len(objs))
@@ -278,7 +278,7 @@ func For(ctx context.Context, c *client.Client, objs []Object, cond Condition, d
 }
 
 // waitOne watches one object until it meets cond.
-func waitOne(ctx context.Context, c *client.Client, obj Object, cond Condition) error {
+func waitOne(ctx context.Context, c *transport.Client, obj Object, cond Condition) error {
 	src := &objectSource{c: c, obj: obj}
 	met := false
 	err := watch.Run(ctx, src, watch.Options{}, func(ch watch.Change) error {
@@ -305,7 +305,7 @@ func waitOne(ctx context.Context, c *client.Client, obj Object, cond Condition) 
 	case errors.Is(err, errGone) && cond.Delete:
 		return nil // gone before the watch began, or while it was away
 	case errors.Is(err, errGone):
-		return &client.StatusError{Code: 404, Reason: "NotFound", Status: "Failure",
+		return &transport.StatusError{Code: 404, Reason: "NotFound", Status: "Failure",
 			Message: fmt.Sprintf("%s %q not found", obj.Res.GroupResource(), obj.Name)}
 	case err == nil && ctx.Err() != nil:
 		return fmt.Errorf("timed out waiting for the condition on %s/%s", obj.Res.Name, obj.Name)
@@ -315,7 +315,7 @@ func waitOne(ctx context.Context, c *client.Client, obj Object, cond Condition) 
 
 // objectSource is one object as the watch engine sees it: the collection of the objects with its name.
 type objectSource struct {
-	c   *client.Client
+	c   *transport.Client
 	obj Object
 }
 
@@ -380,7 +380,7 @@ func item(raw []byte) (watch.Item, error) {
 }
 
 // List names the objects of a collection target that match the selectors.
-func List(ctx context.Context, c *client.Client, t cmdutil.Target, labels, fields string) ([]Object, error) {
+func List(ctx context.Context, c *transport.Client, t cmdutil.Target, labels, fields string) ([]Object, error) {
 	var out []Object
 	_, err := resource.List(ctx, c, resource.Path(t.Res, t.Namespace, "", ""), resource.AcceptJSON,
 		resource.ListOptions{LabelSelector: labels, FieldSelector: fields, Limit: 500}, nil,

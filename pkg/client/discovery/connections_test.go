@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
@@ -66,7 +66,7 @@ func TestOneConnection(t *testing.T) {
 			}
 			defer srv.Close()
 			r.Server = srv.URL
-			c, err := client.New(r, client.Options{Environ: []string{}})
+			c, err := transport.New(r, transport.Options{Environ: []string{}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -19,10 +19,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
-// Doer sends requests to one API server; *client.Client is one.
+// Doer sends requests to one API server; *transport.Client is one.
 type Doer interface {
 	Server() *url.URL
 	NewRequest(ctx context.Context, method, pathAndQuery string, body io.Reader) (*http.Request, error)
@@ -397,18 +397,18 @@ func (d *Discovery) fetchEndpoint(ctx context.Context, path string, old *cachedE
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified && old != nil:
-		client.DrainAndClose(resp)
+		transport.DrainAndClose(resp)
 		return old, false, nil
 	case resp.StatusCode == http.StatusNotFound && core:
 		// Tolerated as client-go does: aggregated API servers may serve no core group.
-		client.DrainAndClose(resp)
+		transport.DrainAndClose(resp)
 		return &cachedEndpoint{Groups: []apiGroup{}}, true, nil
 	}
-	if err := client.UnstructuredErrorFromResponse(resp); err != nil {
+	if err := transport.UnstructuredErrorFromResponse(resp); err != nil {
 		return nil, false, err
 	}
 	if resp.StatusCode == http.StatusNotModified {
-		client.DrainAndClose(resp)
+		transport.DrainAndClose(resp)
 		return nil, false, fmt.Errorf("GET %s: the server answered 304 Not Modified to an unconditional request", path)
 	}
 	defer resp.Body.Close()
@@ -451,10 +451,10 @@ func (d *Discovery) fetchResourceList(ctx context.Context, gv GroupVersion) ([]R
 	}
 	if resp.StatusCode == http.StatusNotFound && gv == (GroupVersion{Version: "v1"}) {
 		// client-go tolerates a missing core/v1 list.
-		client.DrainAndClose(resp)
+		transport.DrainAndClose(resp)
 		return []Resource{}, nil
 	}
-	if err := client.UnstructuredErrorFromResponse(resp); err != nil {
+	if err := transport.UnstructuredErrorFromResponse(resp); err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()

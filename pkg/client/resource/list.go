@@ -7,7 +7,7 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 // Header is what a List or Table body says before its items: kind, apiVersion, list metadata and, for a
@@ -144,13 +144,13 @@ func decodeError(err error) error {
 	return fmt.Errorf("decoding the server's answer: %w", err)
 }
 
-// Doer is the part of *client.Client a Lister uses.
+// Doer is the part of *transport.Client a Lister uses.
 type Doer interface {
 	NewRequest(ctx context.Context, method, pathAndQuery string, body io.Reader) (*http.Request, error)
 	Do(req *http.Request) (*http.Response, error)
 }
 
-var _ Doer = (*client.Client)(nil)
+var _ Doer = (*transport.Client)(nil)
 
 // Get sends a GET for pathAndQuery with accept and returns the response, or the API error it carries.
 func Get(ctx context.Context, c Doer, pathAndQuery, accept string) (*http.Response, error) {
@@ -163,7 +163,7 @@ func Get(ctx context.Context, c Doer, pathAndQuery, accept string) (*http.Respon
 	if err != nil {
 		return nil, err
 	}
-	if err := client.ErrorFromResponse(resp); err != nil {
+	if err := transport.ErrorFromResponse(resp); err != nil {
 		return nil, err
 	}
 	return resp, nil
@@ -176,7 +176,7 @@ func GetObject(ctx context.Context, c Doer, pathAndQuery, accept string) ([]byte
 		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, client.MaxObjectBytes))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, transport.MaxObjectBytes))
 	if err != nil {
 		return nil, fmt.Errorf("reading the server's answer: %w", err)
 	}

@@ -21,7 +21,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 // The subprotocols of the channel protocol. v5 adds the close message that half-closes stdin.
@@ -34,13 +34,13 @@ const (
 // one frame, as client-go sizes them, with room for the frame header.
 const bufferSize = 64<<10 + 1024
 
-// Client is the part of *client.Client an upgrade uses.
+// Client is the part of *transport.Client an upgrade uses.
 type Client interface {
 	NewRequest(ctx context.Context, method, pathAndQuery string, body io.Reader) (*http.Request, error)
 	HTTP() *http.Client
 }
 
-var _ Client = (*client.Client)(nil)
+var _ Client = (*transport.Client)(nil)
 
 // Conn is an upgraded websocket connection and the subprotocol the server chose.
 type Conn struct {
@@ -151,8 +151,8 @@ func upgradeError(resp *http.Response) error {
 		resp.Body.Close()
 		body := buf.Bytes()
 		resp.Body = io.NopCloser(bytes.NewReader(body))
-		err := client.ErrorFromResponse(resp)
-		var se *client.StatusError
+		err := transport.ErrorFromResponse(resp)
+		var se *transport.StatusError
 		if errors.As(err, &se) && se.Status == "Failure" && !isGeneric(se) {
 			return err
 		}
@@ -162,12 +162,12 @@ func upgradeError(resp *http.Response) error {
 		}
 		return fmt.Errorf("unable to upgrade connection: %s", msg)
 	}
-	client.DrainAndClose(resp)
+	transport.DrainAndClose(resp)
 	return fmt.Errorf("unable to upgrade connection: the server answered %s", resp.Status)
 }
 
 // isGeneric reports a StatusError made up from the status code rather than sent by the server.
-func isGeneric(se *client.StatusError) bool {
+func isGeneric(se *transport.StatusError) bool {
 	if se.Details == nil {
 		return false
 	}

@@ -19,12 +19,12 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
 // fakeServer upgrades every request, offering only protocols, and runs handle on the connection.
-func fakeServer(t *testing.T, protocols []string, handle func(*testing.T, *websocket.Conn, *http.Request)) *client.Client {
+func fakeServer(t *testing.T, protocols []string, handle func(*testing.T, *websocket.Conn, *http.Request)) *transport.Client {
 	t.Helper()
 	up := websocket.Upgrader{Subprotocols: protocols}
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -39,10 +39,10 @@ func fakeServer(t *testing.T, protocols []string, handle func(*testing.T, *webso
 	return newClient(t, srv)
 }
 
-func newClient(t *testing.T, srv *httptest.Server) *client.Client {
+func newClient(t *testing.T, srv *httptest.Server) *transport.Client {
 	t.Helper()
 	r := &config.Resolved{Server: srv.URL, InsecureSkipTLSVerify: true, Token: "secret-token"}
-	c, err := client.New(r, client.Options{Environ: []string{}})
+	c, err := transport.New(r, transport.Options{Environ: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func exitStatus(code int) []byte {
 	return fmt.Appendf(nil, `{"metadata":{},"status":"Failure","message":"command terminated with non-zero exit code: exit status %d","reason":"NonZeroExitCode","details":{"causes":[{"reason":"ExitCode","message":"%d"}]}}`, code, code)
 }
 
-func run(t *testing.T, c *client.Client, s Streams) (string, error) {
+func run(t *testing.T, c *transport.Client, s Streams) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
@@ -282,7 +282,7 @@ func TestRefusedUpgrade(t *testing.T) {
 				t.Fatal("no error")
 			}
 			msg := err.Error()
-			var se *client.StatusError
+			var se *transport.StatusError
 			if errors.As(err, &se) {
 				msg = se.UserMessage()
 			}
@@ -318,7 +318,7 @@ func TestContextCancelEndsSession(t *testing.T) {
 
 // portForwardServer answers like the kubelet: the port on both channels, then an echo (or an error).
 // The echo answers one message, then the remote side closes, as a one-shot server would.
-func portForwardServer(t *testing.T, refuse bool) *client.Client {
+func portForwardServer(t *testing.T, refuse bool) *transport.Client {
 	return fakeServer(t, []string{ProtocolV4}, func(t *testing.T, ws *websocket.Conn, r *http.Request) {
 		if r.URL.Query().Get("ports") != "8080" {
 			t.Errorf("ports=%q", r.URL.Query().Get("ports"))

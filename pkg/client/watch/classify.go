@@ -11,7 +11,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 // class is what a failure means for the watch.
@@ -28,8 +28,8 @@ const (
 
 // classify sorts err, which came from Source.List, Source.Watch, reading a watch body or an ERROR event.
 func classify(err error) class {
-	var se *client.StatusError
-	var ce *client.ConnectionError
+	var se *transport.StatusError
+	var ce *transport.ConnectionError
 	var fe *FrameError
 	var ne net.Error
 	var ee *emitError
@@ -44,7 +44,7 @@ func classify(err error) class {
 		return classifyStatus(se)
 	case errors.As(err, &ce):
 		switch ce.Cause {
-		case client.CauseUnknownCA, client.CauseCertificate, client.CauseCredentials:
+		case transport.CauseUnknownCA, transport.CauseCertificate, transport.CauseCredentials:
 			return classFatal
 		}
 		return classConnection
@@ -74,9 +74,9 @@ func classify(err error) class {
 	return classFatal
 }
 
-func classifyStatus(se *client.StatusError) class {
+func classifyStatus(se *transport.StatusError) class {
 	switch {
-	case client.IsGone(se), hasCause(se, "ResourceVersionTooLarge"):
+	case transport.IsGone(se), hasCause(se, "ResourceVersionTooLarge"):
 		return classGone
 	case se.Code == http.StatusTooManyRequests, se.Code >= 500:
 		return classTransient
@@ -96,7 +96,7 @@ func classifyStatus(se *client.StatusError) class {
 	return classRefused
 }
 
-func hasCause(se *client.StatusError, cause string) bool {
+func hasCause(se *transport.StatusError, cause string) bool {
 	if se.Details == nil {
 		return false
 	}
@@ -110,15 +110,15 @@ func hasCause(se *client.StatusError, cause string) bool {
 
 // status is the wire form of metav1.Status, the object of an ERROR event.
 type status struct {
-	Kind    string                `json:"kind"`
-	Status  string                `json:"status"`
-	Message string                `json:"message"`
-	Reason  string                `json:"reason"`
-	Details *client.StatusDetails `json:"details"`
-	Code    int                   `json:"code"`
+	Kind    string                   `json:"kind"`
+	Status  string                   `json:"status"`
+	Message string                   `json:"message"`
+	Reason  string                   `json:"reason"`
+	Details *transport.StatusDetails `json:"details"`
+	Code    int                      `json:"code"`
 }
 
-// errorEventStatus is the *client.StatusError an ERROR event carries, as client-go's apierrors.FromObject
+// errorEventStatus is the *transport.StatusError an ERROR event carries, as client-go's apierrors.FromObject
 // makes of it: {"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure",
 // "message":"too old resource version: 1 (5)","reason":"Expired","code":410}}.
 func errorEventStatus(ev Event) error {
@@ -133,7 +133,7 @@ func errorEventStatus(ev Event) error {
 	if s.Status == "" {
 		s.Status = "Failure"
 	}
-	return &client.StatusError{Code: s.Code, Reason: s.Reason, Message: msg, Status: s.Status, Details: s.Details}
+	return &transport.StatusError{Code: s.Code, Reason: s.Reason, Message: msg, Status: s.Status, Details: s.Details}
 }
 
 func excerpt(b []byte) string {

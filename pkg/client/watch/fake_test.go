@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 // scriptSource is a Source that answers each List and Watch call with the next step of a script and checks
@@ -228,8 +228,8 @@ func errorEvent(code int, reason, message string) string {
 	return frame(Error, fmt.Sprintf(`{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":%q,"reason":%q,"code":%d}`, message, reason, code))
 }
 
-func statusError(code int, reason, message string) *client.StatusError {
-	return &client.StatusError{Code: code, Reason: reason, Message: message, Status: "Failure"}
+func statusError(code int, reason, message string) *transport.StatusError {
+	return &transport.StatusError{Code: code, Reason: reason, Message: message, Status: "Failure"}
 }
 
 // describe is a Change as the tests expect it: "ADDED a a-uid 5 initial".

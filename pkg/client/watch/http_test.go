@@ -14,14 +14,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
-// httpSource is a Source for the pods of one namespace, through a real *client.Client: what the lead's
+// httpSource is a Source for the pods of one namespace, through a real *transport.Client: what the lead's
 // get command does, minus Tables.
 type httpSource struct {
-	c    *client.Client
+	c    *transport.Client
 	path string
 	page int
 }
@@ -41,7 +41,7 @@ func (s *httpSource) List(ctx context.Context, each func(Item) error) (string, e
 		if err != nil {
 			return "", err
 		}
-		if err := client.ErrorFromResponse(resp); err != nil {
+		if err := transport.ErrorFromResponse(resp); err != nil {
 			return "", err
 		}
 		var list struct {
@@ -85,7 +85,7 @@ func (s *httpSource) Watch(ctx context.Context, rv string, initial bool) (io.Rea
 	if err != nil {
 		return nil, err
 	}
-	if err := client.ErrorFromResponse(resp); err != nil {
+	if err := transport.ErrorFromResponse(resp); err != nil {
 		return nil, err
 	}
 	return resp.Body, nil
@@ -259,7 +259,7 @@ func (f *fakeAPIServer) serveWatch(w http.ResponseWriter, r *http.Request, q url
 func newHTTPSource(t *testing.T, f *fakeAPIServer) *httpSource {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	c, err := client.New(&config.Resolved{Server: srv.URL, Namespace: "ns"}, client.Options{Environ: []string{}})
+	c, err := transport.New(&config.Resolved{Server: srv.URL, Namespace: "ns"}, transport.Options{Environ: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +362,7 @@ func TestRunOverHTTP(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return after 403")
 	}
-	var se *client.StatusError
+	var se *transport.StatusError
 	if !errors.As(err, &se) || se.UserMessage() != `Error from server (Forbidden): pods is forbidden: User "bob" cannot watch resource "pods" in API group "" in the namespace "ns"` {
 		t.Fatalf("got %v", err)
 	}

@@ -5,7 +5,7 @@
 //
 // It knows the watch protocol (event framing, bookmarks, ERROR events, the initial-events-end annotation),
 // not the request paths or body formats: those belong to the caller's Source, which is usually built on a
-// *client.Client.
+// *transport.Client.
 package watch
 
 import (
@@ -18,7 +18,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 // InitialEventsEndAnnotation marks the BOOKMARK that ends the initial events of a streaming list
@@ -53,8 +53,8 @@ type Source interface {
 	List(ctx context.Context, each func(Item) error) (resourceVersion string, err error)
 	// Watch opens a watch with allowWatchBookmarks=true from resourceVersion. With initialEvents,
 	// resourceVersion is "" and the request carries sendInitialEvents=true&resourceVersionMatch=NotOlderThan.
-	// A non-2xx answer is returned as the error (a *client.StatusError from client.ErrorFromResponse; a
-	// failure to connect is a *client.ConnectionError). Reads of the body must return once ctx ends, as
+	// A non-2xx answer is returned as the error (a *transport.StatusError from transport.ErrorFromResponse; a
+	// failure to connect is a *transport.ConnectionError). Reads of the body must return once ctx ends, as
 	// those of an http.Response.Body for a request made with ctx do: that is how Run stops a watch.
 	Watch(ctx context.Context, resourceVersion string, initialEvents bool) (io.ReadCloser, error)
 	// Decode turns an ADDED/MODIFIED/DELETED/BOOKMARK event's object into items. ERROR events are Run's.
@@ -128,7 +128,7 @@ func sleepTimer(ctx context.Context, d time.Duration) error {
 
 // Run gets the initial state, then watches until ctx ends, calling emit for each change, in order. The end
 // of ctx is success (Ctrl-C, --request-timeout): Run returns nil. It returns an error only for a real
-// failure: 401/403/404 and other 4xx answers (as the *client.StatusError, for kubectl's wording), an ERROR
+// failure: 401/403/404 and other 4xx answers (as the *transport.StatusError, for kubectl's wording), an ERROR
 // event that is neither 410 Gone nor a server-side failure, a malformed stream (*FrameError), Decode's or
 // emit's error (as it is), or the first request failing to connect. Run never writes anything itself.
 //
@@ -284,7 +284,7 @@ func (r *runner) recover(err error, m mode, streamFails *int) (mode, time.Durati
 		return next, 0, nil
 	}
 	wait := r.opts.Backoff(r.fails)
-	var se *client.StatusError
+	var se *transport.StatusError
 	if errors.As(err, &se) && se.Details != nil && se.Details.RetryAfterSeconds > 0 {
 		wait = max(wait, time.Duration(se.Details.RetryAfterSeconds)*time.Second)
 	}

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 func sameStrings(t *testing.T, what string, got, want []string) {
@@ -135,8 +135,8 @@ func TestRunErrorEvent410InStream(t *testing.T) {
 func TestRunRetriesServerFailuresWithBackoff(t *testing.T) {
 	unavailable := statusError(503, "ServiceUnavailable", "the server is currently unable to handle the request")
 	throttled := statusError(429, "TooManyRequests", "too many requests")
-	throttled.Details = &client.StatusDetails{RetryAfterSeconds: 7}
-	refused := &client.ConnectionError{Server: "127.0.0.1:6443", Cause: client.CauseRefused, Err: syscall.ECONNREFUSED}
+	throttled.Details = &transport.StatusDetails{RetryAfterSeconds: 7}
+	refused := &transport.ConnectionError{Server: "127.0.0.1:6443", Cause: transport.CauseRefused, Err: syscall.ECONNREFUSED}
 	res := runScript(t, Options{},
 		listStep("10", obj("a", "5")),
 		watchFails("10", unavailable),
@@ -166,7 +166,7 @@ func TestRunRetriesServerFailuresWithBackoff(t *testing.T) {
 func TestRunFatalErrors(t *testing.T) {
 	forbidden := statusError(403, "Forbidden", `pods is forbidden: User "bob" cannot watch resource "pods" in API group "" in the namespace "ns"`)
 	notFound := statusError(404, "NotFound", "the server could not find the requested resource")
-	refused := &client.ConnectionError{Server: "127.0.0.1:6443", Cause: client.CauseRefused, Err: syscall.ECONNREFUSED}
+	refused := &transport.ConnectionError{Server: "127.0.0.1:6443", Cause: transport.CauseRefused, Err: syscall.ECONNREFUSED}
 	for _, tc := range []struct {
 		name    string
 		opts    Options
@@ -255,9 +255,9 @@ func TestRunKeepsStatusErrorForKubectlWording(t *testing.T) {
 		listStep("10"),
 		watchStep("10", nil, errorEvent(422, "Invalid", `field selector "spec.bogus": field label not supported`)),
 	)
-	var se *client.StatusError
+	var se *transport.StatusError
 	if !errors.As(res.err, &se) || se.Code != 422 || se.Reason != "Invalid" {
-		t.Fatalf("got %#v, want the ERROR event's Status as a *client.StatusError", res.err)
+		t.Fatalf("got %#v, want the ERROR event's Status as a *transport.StatusError", res.err)
 	}
 	if got, want := se.UserMessage(), `Error from server (Invalid): field selector "spec.bogus": field label not supported`; got != want {
 		t.Errorf("got %q, want %q", got, want)

@@ -1,7 +1,8 @@
-// Package client is kubex's one HTTP client for the Kubernetes API: an ordered chain of small
-// http.RoundTripper layers built from a resolved kubeconfig, plus discovery, watch and upgrades.
-// It knows nothing of cobra or terminals.
-package client
+// Package transport is the HTTP layer under kubex's client: an ordered chain of small http.RoundTripper
+// layers built from a resolved kubeconfig (see chain.go), the API error types, and kubectl's wording for
+// them. The verbs people use live one level up, in package client; discovery, watch and upgrades beside
+// this package build on it. It knows nothing of cobra or terminals.
+package transport
 
 import (
 	"context"
