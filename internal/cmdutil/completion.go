@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/version"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
@@ -78,7 +79,7 @@ func (f *Factory) newCompleter(cmd *cobra.Command) (*completer, context.CancelFu
 	if err != nil {
 		return nil, nil, err
 	}
-	d := discovery.New(c, f.cacheDir())
+	d := discovery.New(c, client.DefaultCacheDir(f.Getenv))
 	d.PreferCache()
 	ctx := context.Background()
 	if cmd != nil && cmd.Context() != nil {

@@ -4,13 +4,12 @@ package cmdutil
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	"github.com/kubex-cli/kubex/internal/version"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
@@ -26,10 +25,9 @@ type Factory struct {
 	// Environ is the process environment ("KEY=value"); tests pass their own.
 	Environ []string
 
-	stack     lazy[*config.Stack]
-	resolved  lazy[*config.Resolved]
-	client    lazy[*transport.Client]
-	discovery lazy[*discovery.Discovery]
+	stack    lazy[*config.Stack]
+	resolved lazy[*config.Resolved]
+	client   lazy[*client.Client]
 }
 
 // New returns a factory for streams and the environment environ ("KEY=value" entries).
@@ -82,35 +80,47 @@ func (f *Factory) Namespace() (string, error) {
 	return r.Namespace, nil
 }
 
-// Client is the one HTTP client, built from Resolved.
-func (f *Factory) Client() (*transport.Client, error) {
-	return f.client.get(func() (*transport.Client, error) {
+// Client is the one client, built from Resolved: every request of every command goes through it.
+func (f *Factory) Client() (*client.Client, error) {
+	return f.client.get(func() (*client.Client, error) {
 		r, err := f.Resolved()
 		if err != nil {
 			return nil, err
 		}
-		return transport.New(r, transport.Options{
-			Version:         version.Get().GitVersion,
-			Environ:         f.Environ,
-			Verbosity:       f.Verbosity,
-			DebugOut:        f.IOStreams.ErrOut,
-			Stdin:           f.IOStreams.In,
-			Stderr:          f.IOStreams.ErrOut,
-			StdinIsTerminal: f.IOStreams.IsStdinTTY(),
-			Warn:            f.Warn,
-		})
+		return client.New(r,
+			client.WithTransportOptions(transport.Options{
+				Version:         version.Get().GitVersion,
+				Environ:         f.Environ,
+				Verbosity:       f.Verbosity,
+				DebugOut:        f.IOStreams.ErrOut,
+				Stdin:           f.IOStreams.In,
+				Stderr:          f.IOStreams.ErrOut,
+				StdinIsTerminal: f.IOStreams.IsStdinTTY(),
+				Warn:            f.Warn,
+			}),
+			client.WithCacheDir(client.DefaultCacheDir(f.Getenv)),
+			client.WithDiscoveryOptions(discovery.WithWarnings(f.Warn)))
 	})
+}
+
+// Transport is the HTTP layer of Client.
+//
+// Deprecated: commands use Client's verbs; this goes once the last command has moved to them.
+func (f *Factory) Transport() (*transport.Client, error) {
+	c, err := f.Client()
+	if err != nil {
+		return nil, err
+	}
+	return c.Transport(), nil
 }
 
 // Discovery answers what resources the server has, cached on disk as kubectl does.
 func (f *Factory) Discovery() (*discovery.Discovery, error) {
-	return f.discovery.get(func() (*discovery.Discovery, error) {
-		c, err := f.Client()
-		if err != nil {
-			return nil, err
-		}
-		return discovery.New(c, f.cacheDir(), discovery.WithWarnings(f.Warn)), nil
-	})
+	c, err := f.Client()
+	if err != nil {
+		return nil, err
+	}
+	return c.Discovery(), nil
 }
 
 // Warn prints a warning on stderr as kubectl does ("Warning: ..."), yellow on a colour terminal.
@@ -124,18 +134,6 @@ func (f *Factory) Warn(msg string) {
 
 func (f *Factory) loader() *config.Loader {
 	return &config.Loader{Getenv: f.Getenv}
-}
-
-// cacheDir is $KUBECACHEDIR or ~/.kube/cache, shared with kubectl.
-func (f *Factory) cacheDir() string {
-	if d := f.Getenv("KUBECACHEDIR"); d != "" {
-		return d
-	}
-	home := f.Getenv("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
-	}
-	return filepath.Join(home, ".kube", "cache")
 }
 
 // lazy memoizes one value and its error.

@@ -7,8 +7,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/manifest"
 )
 
@@ -37,17 +37,12 @@ type Target struct {
 
 // ClientAndTargets builds the client and discovery a resource command needs and resolves sel with them:
 // what delete, wait and patch do first.
-func ClientAndTargets(ctx context.Context, sel Selection, newClient func() (*transport.Client, error),
-	newDiscovery func() (*discovery.Discovery, error)) (*transport.Client, []Target, error) {
+func ClientAndTargets(ctx context.Context, sel Selection, newClient func() (*client.Client, error)) (*client.Client, []Target, error) {
 	c, err := newClient()
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := newDiscovery()
-	if err != nil {
-		return nil, nil, err
-	}
-	targets, _, err := sel.Targets(ctx, d)
+	targets, _, err := sel.Targets(ctx, c.Discovery())
 	return c, targets, err
 }
 

@@ -17,7 +17,7 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client/resource"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
@@ -135,7 +135,7 @@ type diffFile struct{ name, yaml string }
 
 // live is the object as stored now, cleaned, or "" when there is none.
 func (p *plan) live(ctx context.Context, it *item) (string, error) {
-	b, err := resource.GetObject(ctx, p.c, resource.Path(it.res, it.ns, it.obj.Name, ""), resource.AcceptJSON)
+	b, err := p.c.Resource(it.res, it.ns).Get(ctx, it.obj.Name, client.GetOptions{})
 	if transport.IsNotFound(err) {
 		return "", nil
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
@@ -21,7 +22,7 @@ func (e *objectError) Unwrap() error { return e.err }
 
 // UserMessage is one error line (a conflict: a few lines) naming the object.
 func (e *objectError) UserMessage() string {
-	if fields, ok := transport.ConflictCauses(e.err); ok {
+	if fields, ok := client.ConflictCauses(e.err); ok {
 		return conflictMessage(e.what, e.where, fields)
 	}
 	var se *transport.StatusError
@@ -45,7 +46,7 @@ func reasonOr(reason, dflt string) string {
 
 // conflictMessage explains a server-side apply conflict: which object, which fields, whose they are, and
 // the ways out.
-func conflictMessage(what, where string, fields []transport.FieldConflict) string {
+func conflictMessage(what, where string, fields []client.FieldConflict) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "error: %s (%s): fields managed by another field manager:\n", what, where)
 	for _, f := range fields {

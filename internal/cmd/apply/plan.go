@@ -5,15 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/resource"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/manifest"
 	"github.com/kubex-cli/kubex/pkg/printers"
 	"github.com/kubex-cli/kubex/pkg/selector"
@@ -39,7 +39,7 @@ type crdType struct {
 // plan is the whole apply, checked.
 type plan struct {
 	o     *Options
-	c     *transport.Client
+	c     *client.Client
 	d     *discovery.Discovery
 	items []*item
 }
@@ -185,8 +185,8 @@ func (p *plan) apply(ctx context.Context, it *item) {
 	defer close(it.done)
 	body, err := withNamespace(it.obj.JSON, it.ns, it.res.Namespaced)
 	if err == nil {
-		it.result, err = p.c.Patch(ctx, resource.Path(it.res, it.ns, it.obj.Name, ""), transport.Patch{Type: transport.ApplyPatch, Data: body},
-			transport.PatchOptions{FieldManager: p.o.FieldManager, Force: p.o.ForceConflicts, DryRun: p.o.DryRun == "server", FieldValidation: p.o.Validation})
+		it.result, err = p.c.Resource(it.res, it.ns).Patch(ctx, it.obj.Name, client.Apply(body),
+			client.PatchOptions{FieldManager: p.o.FieldManager, Force: p.o.ForceConflicts, DryRun: p.o.DryRun == "server", FieldValidation: p.o.Validation})
 	}
 	if err != nil {
 		it.err = &objectError{what: p.describe(it), where: it.obj.Where(), err: err}
@@ -264,19 +264,19 @@ func (p *plan) awaitCRDs(ctx context.Context, applied []*item) error {
 	}
 }
 
+var crdResource = discovery.Resource{Group: "apiextensions.k8s.io", Version: "v1", Name: "customresourcedefinitions", Kind: "CustomResourceDefinition"}
+
 // established polls a CRD until its Established condition is True.
 func (p *plan) established(ctx context.Context, name string) error {
-	path := "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + name
+	crds := p.c.Resource(crdResource, "")
 	for {
-		resp, err := resource.Get(ctx, p.c, path, resource.AcceptJSON)
-		if err == nil {
-			var crd struct {
-				Status struct {
-					Conditions []struct{ Type, Status string }
-				}
+		var crd struct {
+			Status struct {
+				Conditions []struct{ Type, Status string }
 			}
-			err = json.NewDecoder(resp.Body).Decode(&crd)
-			resp.Body.Close()
+		}
+		err := crds.Request(http.MethodGet, name).Into(ctx, &crd)
+		if err == nil {
 			for _, c := range crd.Status.Conditions {
 				if c.Type == "Established" && c.Status == "True" {
 					return nil

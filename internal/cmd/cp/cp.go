@@ -44,7 +44,7 @@ type CopyOptions struct {
 func NewCmdCp(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
 	o := &CopyOptions{
 		streams:  streams,
-		client:   f.Client,
+		client:   f.Transport,
 		resolved: f.Namespace,
 	}
 	cmd := &cobra.Command{

@@ -64,7 +64,7 @@ A switch checks that the namespace exists (one GET) and writes the context's nam
 			if active == "" {
 				active = "default"
 			}
-			c, err := f.Client()
+			c, err := f.Transport()
 			if err != nil {
 				return err
 			}

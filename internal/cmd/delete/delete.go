@@ -3,12 +3,10 @@
 package deletecmd
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -17,8 +15,8 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/wait"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/resource"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
@@ -46,7 +44,7 @@ type Options struct {
 	explicit  bool
 
 	streams   *iostreams.IOStreams
-	client    func() (*transport.Client, error)
+	client    func() (*client.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	resolved  func() (*config.Resolved, error)
 	warn      func(string)
@@ -153,7 +151,7 @@ func (o *Options) Run(ctx context.Context) error {
 	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
 		Namespace: o.namespace, Explicit: o.explicit, AllNamespaces: o.AllNamespaces,
 		LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
-	c, targets, err := cmdutil.ClientAndTargets(ctx, sel, o.client, o.discovery)
+	c, targets, err := cmdutil.ClientAndTargets(ctx, sel, o.client)
 	if err != nil {
 		return err
 	}
@@ -210,32 +208,21 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 // delete sends one DELETE and returns the uid of what it deleted.
-func (o *Options) delete(ctx context.Context, c *transport.Client, obj wait.Object) (string, error) {
-	opts := map[string]any{"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": capitalize(o.Cascade)}
+func (o *Options) delete(ctx context.Context, c *client.Client, obj wait.Object) (string, error) {
+	opts := client.DeleteOptions{Propagation: client.Propagation(capitalize(o.Cascade)), DryRun: o.DryRun == "server"}
 	if o.GracePeriod >= 0 {
-		opts["gracePeriodSeconds"] = o.GracePeriod
+		g := int64(o.GracePeriod)
+		opts.GracePeriodSeconds = &g
 	}
-	if o.DryRun == "server" {
-		opts["dryRun"] = []string{"All"}
-	}
-	body, _ := json.Marshal(opts)
-	req, err := c.NewRequest(ctx, http.MethodDelete, resource.Path(obj.Res, obj.Namespace, obj.Name, ""), bytes.NewReader(body))
+	b, err := c.Resource(obj.Res, obj.Namespace).Delete(ctx, obj.Name, opts)
 	if err != nil {
 		return "", err
 	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return "", err
-	}
-	if err := transport.ErrorFromResponse(resp); err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
 	var answer struct {
 		Metadata struct{ UID string }
 		Details  struct{ UID string } // a Status for some resources
 	}
-	_ = json.NewDecoder(resp.Body).Decode(&answer) // the uid only helps the wait: deleted is deleted
+	_ = json.Unmarshal(b, &answer) // the uid only helps the wait: deleted is deleted
 	if answer.Metadata.UID != "" {
 		return answer.Metadata.UID, nil
 	}

@@ -45,7 +45,7 @@ func newStreamOptions(f *cmdutil.Factory, streams *iostreams.IOStreams) StreamOp
 	return StreamOptions{
 		PodRunningTimeout: DefaultPodRunningTimeout,
 		streams:           streams,
-		client:            f.Client,
+		client:            f.Transport,
 		discovery:         f.Discovery,
 		resolved:          f.Namespace,
 	}

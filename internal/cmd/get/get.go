@@ -79,7 +79,7 @@ func newOptions(f *cmdutil.Factory, streams *iostreams.IOStreams) *Options {
 		AllowMissingKeys: true,
 		factory:          f,
 		streams:          streams,
-		client:           f.Client,
+		client:           f.Transport,
 		discovery:        f.Discovery,
 		resolved:         f.Resolved,
 		warn:             f.Warn,

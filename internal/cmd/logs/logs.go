@@ -63,7 +63,7 @@ type Options struct {
 func NewCmdLogs(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
 	o := &Options{
 		Tail: -1, MaxLogRequests: 5, PodRunningTimeout: 20 * time.Second, pollInterval: 2 * time.Second,
-		streams: streams, client: f.Client, discovery: f.Discovery,
+		streams: streams, client: f.Transport, discovery: f.Discovery,
 		ns: f.Namespace,
 	}
 	cmd := &cobra.Command{

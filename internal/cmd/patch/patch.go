@@ -13,8 +13,8 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/resource"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 	"github.com/kubex-cli/kubex/pkg/printers"
@@ -36,10 +36,10 @@ type Options struct {
 	args      []string
 	namespace string
 	explicit  bool
-	patch     transport.Patch
+	patch     client.Patch
 
 	streams   *iostreams.IOStreams
-	client    func() (*transport.Client, error)
+	client    func() (*client.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	resolved  func() (*config.Resolved, error)
 }
@@ -103,7 +103,7 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 		}
 	}
 	var err error
-	if o.patch, err = transport.NewPatch(transport.PatchType(o.Type), data); err != nil {
+	if o.patch, err = client.NewPatch(client.PatchType(o.Type), data); err != nil {
 		return err
 	}
 	r, err := o.resolved()
@@ -118,7 +118,7 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 func (o *Options) Run(ctx context.Context) error {
 	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
 		Namespace: o.namespace, Explicit: o.explicit, Subresource: o.Subresource}
-	c, targets, err := cmdutil.ClientAndTargets(ctx, sel, o.client, o.discovery)
+	c, targets, err := cmdutil.ClientAndTargets(ctx, sel, o.client)
 	if err != nil {
 		return err
 	}
@@ -148,13 +148,13 @@ func (o *Options) Run(ctx context.Context) error {
 	return cmdutil.Aggregate(errs)
 }
 
-func (o *Options) patchOne(ctx context.Context, c *transport.Client, t cmdutil.Target, name string, objects printers.ObjectPrinter) error {
-	path := resource.Path(t.Res, t.Namespace, name, o.Subresource)
-	before, err := resource.GetObject(ctx, c, path, resource.AcceptJSON) // a missing object is the error
+func (o *Options) patchOne(ctx context.Context, c *client.Client, t cmdutil.Target, name string, objects printers.ObjectPrinter) error {
+	r := c.Resource(t.Res, t.Namespace)
+	before, err := r.Get(ctx, name, client.GetOptions{Subresource: o.Subresource}) // a missing object is the error
 	if err != nil {
 		return err
 	}
-	after, err := c.Patch(ctx, path, o.patch, transport.PatchOptions{FieldManager: o.FieldManager, Force: o.ForceConflicts, DryRun: o.DryRun == "server"})
+	after, err := r.Patch(ctx, name, o.patch, client.PatchOptions{FieldManager: o.FieldManager, Force: o.ForceConflicts, DryRun: client.DryRun(o.DryRun == "server"), Subresource: o.Subresource})
 	if err != nil {
 		var se *transport.StatusError
 		if errors.As(err, &se) && se.Code == 415 {

@@ -50,7 +50,7 @@ type portPair struct {
 func NewCmdPortForward(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
 	o := &Options{
 		PodRunningTimeout: time.Minute, checkInterval: time.Second,
-		streams: streams, client: f.Client, discovery: f.Discovery,
+		streams: streams, client: f.Transport, discovery: f.Discovery,
 		ns: f.Namespace,
 	}
 	cmd := &cobra.Command{

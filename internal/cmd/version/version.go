@@ -34,7 +34,7 @@ type document struct {
 
 // NewCmdVersion builds `kubex version`.
 func NewCmdVersion(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
-	o := &Options{streams: streams, client: f.Client}
+	o := &Options{streams: streams, client: f.Transport}
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the client and server version information",

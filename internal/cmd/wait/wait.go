@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"time"
@@ -17,8 +16,8 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/resource"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/client/watch"
 	"github.com/kubex-cli/kubex/pkg/config"
@@ -42,7 +41,7 @@ type Options struct {
 	cond      Condition
 
 	streams   *iostreams.IOStreams
-	client    func() (*transport.Client, error)
+	client    func() (*client.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	resolved  func() (*config.Resolved, error)
 }
@@ -103,7 +102,7 @@ func (o *Options) Run(ctx context.Context) error {
 	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
 		Namespace: o.namespace, Explicit: o.explicit, AllNamespaces: o.AllNamespaces,
 		LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
-	c, targets, err := cmdutil.ClientAndTargets(ctx, sel, o.client, o.discovery)
+	c, targets, err := cmdutil.ClientAndTargets(ctx, sel, o.client)
 	if err != nil {
 		return err
 	}
@@ -258,7 +257,7 @@ var errMet = errors.New("condition met")
 
 // For waits, in parallel, until every object meets c, calling done for each in the order given as soon as
 // it and those before it have. The first failure or the end of ctx (the timeout) is the error.
-func For(ctx context.Context, c *transport.Client, objs []Object, cond Condition, done func(Object)) error {
+func For(ctx context.Context, c *client.Client, objs []Object, cond Condition, done func(Object)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]chan error, len(objs))
@@ -278,8 +277,8 @@ func For(ctx context.Context, c *transport.Client, objs []Object, cond Condition
 }
 
 // waitOne watches one object until it meets cond.
-func waitOne(ctx context.Context, c *transport.Client, obj Object, cond Condition) error {
-	src := &objectSource{c: c, obj: obj}
+func waitOne(ctx context.Context, c *client.Client, obj Object, cond Condition) error {
+	src := newObjectSource(c, obj)
 	met := false
 	err := watch.Run(ctx, src, watch.Options{}, func(ch watch.Change) error {
 		if obj.UID != "" && ch.Item.Meta.UID != obj.UID {
@@ -313,80 +312,40 @@ func waitOne(ctx context.Context, c *transport.Client, obj Object, cond Conditio
 	return err
 }
 
-// objectSource is one object as the watch engine sees it: the collection of the objects with its name.
+// objectSource is one object as the watch engine sees it: the library's source for the collection of the
+// objects with its name, except that an empty list ends the wait.
 type objectSource struct {
-	c   *transport.Client
-	obj Object
+	watch.Source
 }
 
-func (s *objectSource) opts() resource.ListOptions {
-	return resource.ListOptions{FieldSelector: "metadata.name=" + s.obj.Name}
+func newObjectSource(c *client.Client, obj Object) *objectSource {
+	r := c.Resource(obj.Res, obj.Namespace)
+	return &objectSource{r.Source(client.ListOptions{FieldSelector: "metadata.name=" + obj.Name})}
 }
-
-func (s *objectSource) path() string { return resource.Path(s.obj.Res, s.obj.Namespace, "", "") }
 
 func (s *objectSource) List(ctx context.Context, each func(watch.Item) error) (string, error) {
 	n := 0
-	h, err := resource.List(ctx, s.c, s.path(), resource.AcceptJSON, s.opts(), nil, func(_ *resource.Header, raw json.RawMessage) error {
+	rv, err := s.Source.List(ctx, func(it watch.Item) error {
 		n++
-		it, err := item(raw)
-		if err != nil {
-			return err
-		}
 		return each(it)
 	})
-	if err != nil {
-		return "", err
-	}
-	if n == 0 {
+	if err == nil && n == 0 {
 		return "", errGone // nothing to watch for
 	}
-	return h.Metadata.ResourceVersion, nil
+	return rv, err
 }
 
 // errGone stops the engine when the object does not exist.
 var errGone = errors.New("not found")
 
-func (s *objectSource) Watch(ctx context.Context, rv string, initialEvents bool) (io.ReadCloser, error) {
-	o := s.opts()
-	o.Watch, o.AllowBookmarks, o.ResourceVersion = true, true, rv
-	resp, err := resource.Get(ctx, s.c, resource.WithQuery(s.path(), o), resource.AcceptJSON)
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
-}
-
-func (s *objectSource) Decode(ev watch.Event) (watch.Decoded, error) {
-	it, err := item(ev.Object)
-	if err != nil {
-		return watch.Decoded{}, err
-	}
-	d := watch.Decoded{ResourceVersion: it.Meta.ResourceVersion}
-	if ev.Type != watch.Bookmark {
-		d.Items = []watch.Item{it}
-	}
-	return d, nil
-}
-
-func item(raw []byte) (watch.Item, error) {
-	var obj struct {
-		Metadata watch.Meta `json:"metadata"`
-	}
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return watch.Item{}, fmt.Errorf("decoding an object: %w", err)
-	}
-	return watch.Item{Meta: obj.Metadata, Raw: append(json.RawMessage(nil), raw...)}, nil
-}
-
 // List names the objects of a collection target that match the selectors.
-func List(ctx context.Context, c *transport.Client, t cmdutil.Target, labels, fields string) ([]Object, error) {
+func List(ctx context.Context, c *client.Client, t cmdutil.Target, labels, fields string) ([]Object, error) {
 	var out []Object
-	_, err := resource.List(ctx, c, resource.Path(t.Res, t.Namespace, "", ""), resource.AcceptJSON,
-		resource.ListOptions{LabelSelector: labels, FieldSelector: fields, Limit: 500}, nil,
-		func(_ *resource.Header, raw json.RawMessage) error {
-			it, err := item(raw)
-			out = append(out, Object{Res: t.Res, Namespace: it.Meta.Namespace, Name: it.Meta.Name})
+	_, err := c.Resource(t.Res, t.Namespace).List(ctx, client.ListOptions{LabelSelector: labels, FieldSelector: fields},
+		func(raw []byte) error {
+			var obj struct{ Metadata client.Meta }
+			err := json.Unmarshal(raw, &obj)
+			out = append(out, Object{Res: t.Res, Namespace: obj.Metadata.Namespace, Name: obj.Metadata.Name})
 			return err
 		})
 	return out, err

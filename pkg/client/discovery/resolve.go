@@ -301,3 +301,44 @@ func (doc *document) category(name string) []Resource {
 	})
 	return out
 }
+
+// ResolveKind finds the resource serving kind in apiVersion ("apps/v1" and "Deployment"; "v1" for the core
+// group), as the server lists it: the resource of an object whose apiVersion and kind are known. The
+// main resource wins over subresources of the same kind (a Scale is never the answer for "Deployment").
+// A miss refetches discovery once, so that a CRD created a moment ago is found.
+func (d *Discovery) ResolveKind(ctx context.Context, apiVersion, kind string) (Resource, error) {
+	group, version, ok := strings.Cut(apiVersion, "/")
+	if !ok {
+		group, version = "", apiVersion
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	doc, err := d.loadResources(ctx, false)
+	if err != nil {
+		return Resource{}, err
+	}
+	for attempt := 0; ; attempt++ {
+		var found *Resource
+		doc.each(func(r Resource) {
+			if found == nil && r.Group == group && r.Version == version && r.Kind == kind && !strings.Contains(r.Name, "/") {
+				found = &r
+			}
+		})
+		if found != nil {
+			return *found, nil
+		}
+		if attempt > 0 || d.reloaded {
+			return Resource{}, &KindNotFoundError{APIVersion: apiVersion, Kind: kind}
+		}
+		if doc, err = d.reload(ctx); err != nil {
+			return Resource{}, err
+		}
+	}
+}
+
+// KindNotFoundError says the server serves no resource of a kind in a version, in kubectl's words.
+type KindNotFoundError struct{ APIVersion, Kind string }
+
+func (e *KindNotFoundError) Error() string {
+	return fmt.Sprintf("no matches for kind %q in version %q", e.Kind, e.APIVersion)
+}

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 
@@ -28,8 +29,9 @@ const maxRetries = 10
 //  7. debugLogger       -v6 and up. Below retry and authentication so that it prints every attempt with the
 //     URL and headers really sent (masked); above compression so it shows bodies as the caller reads them,
 //     as kubectl does.
+//     Options.Middleware, the caller's own layers, sit here: below retry and debug, above compression.
 //  8. compression       asks for gzip and decodes it, unless the cluster says disable-compression.
-//  9. transport         TLS (CA, client certificate from kubeconfig or from the exec plugin, rotating),
+//  9. transport         (or Options.Base) TLS (CA, client certificate from kubeconfig or from the exec plugin, rotating),
 //     HTTP/2, proxy (proxy-url or the environment), dial/TLS/keep-alive/response-header timeouts; HTTP/1.1
 //     for upgrades.
 //
@@ -42,21 +44,26 @@ func chain(r *config.Resolved, server *url.URL, opts Options) (http.RoundTripper
 	if err != nil {
 		return nil, err
 	}
-	tr, err := newTransport(r, transportOptions{
-		environ:        opts.Environ,
-		headerTimeout:  responseHeaderTimeout(r.RequestTimeout),
-		sendClientCert: auth.sendClientCert,
-		execCert:       auth.execCert(),
-	})
-	if err != nil {
-		return nil, err
+	rt := opts.Base
+	if rt == nil {
+		tr, err := newTransport(r, transportOptions{
+			environ:        opts.Environ,
+			headerTimeout:  responseHeaderTimeout(r.RequestTimeout),
+			sendClientCert: auth.sendClientCert,
+			execCert:       auth.execCert(),
+		})
+		if err != nil {
+			return nil, err
+		}
+		if auth.exec != nil {
+			// A new client certificate from the plugin must not wait for old connections to die.
+			auth.exec.onCertRotate = tr.closeConnections
+		}
+		rt = tr
 	}
-	if auth.exec != nil {
-		// A new client certificate from the plugin must not wait for old connections to die.
-		auth.exec.onCertRotate = tr.closeConnections
+	for i := len(opts.Middleware) - 1; i >= 0; i-- {
+		rt = opts.Middleware[i](rt)
 	}
-
-	var rt http.RoundTripper = tr
 	if !r.DisableCompression {
 		rt = &compression{next: rt}
 	}
@@ -67,7 +74,7 @@ func chain(r *config.Resolved, server *url.URL, opts Options) (http.RoundTripper
 	rt = &urlAndHeaders{
 		next:      rt,
 		server:    server,
-		userAgent: userAgent(opts.Version),
+		userAgent: cmp.Or(opts.UserAgent, userAgent(opts.Version)),
 		timeout:   r.RequestTimeout,
 	}
 	if opts.Warn != nil {

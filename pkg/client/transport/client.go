@@ -41,6 +41,16 @@ type Options struct {
 	// Warn is told each distinct warning the server sends for the user (Warning headers with code 299,
 	// e.g. a deprecated API); nil ignores them.
 	Warn func(string)
+
+	// UserAgent replaces "kubex/VERSION (OS/ARCH)" when set.
+	UserAgent string
+	// Middleware are extra layers, outermost first, placed just above compression: they see each request
+	// as it goes on the wire (URL, credentials and headers set, body uncompressed) and each response as it
+	// arrives: the place to record, add headers or fail on purpose.
+	Middleware []func(http.RoundTripper) http.RoundTripper
+	// Base replaces the bottom of the chain (TLS, HTTP/2, proxies, dialling): a mock server in a test, or a
+	// transport of the caller's. Client certificates and TLS settings from kubeconfig are then the base's job.
+	Base http.RoundTripper
 }
 
 // withProcessDefaults fills what the caller left nil from the process. It is the only place pkg/client
@@ -186,6 +196,9 @@ func rewind(req *http.Request) (*http.Request, error) {
 	r2.Body = body
 	return r2, nil
 }
+
+// MaxObjectBytes bounds an object read whole: far above etcd's 1.5 MiB limit on one object.
+const MaxObjectBytes = 64 << 20
 
 // drainLimit is how much of an unwanted body DrainAndClose reads. Past that, closing costs less than
 // reading: HTTP/2 resets just the stream, HTTP/1.1 gives up one connection.

@@ -1,14 +1,11 @@
-package transport
+package client
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 
 	"sigs.k8s.io/yaml"
 )
@@ -17,60 +14,90 @@ import (
 type PatchType string
 
 const (
-	// ApplyPatch is server-side apply: the object as the caller wants it, YAML or JSON.
-	ApplyPatch PatchType = "apply"
-	// MergePatch is RFC 7386 JSON merge patch.
-	MergePatch PatchType = "merge"
-	// JSONPatch is RFC 6902: an array of operations.
-	JSONPatch PatchType = "json"
-	// StrategicMergePatch is Kubernetes' merge patch that merges lists by key (built-in types only).
-	StrategicMergePatch PatchType = "strategic"
+	// PatchApply is server-side apply: the object as the caller wants it, YAML or JSON.
+	PatchApply PatchType = "apply"
+	// PatchMerge is RFC 7386 JSON merge patch.
+	PatchMerge PatchType = "merge"
+	// PatchJSON is RFC 6902: an array of operations.
+	PatchJSON PatchType = "json"
+	// PatchStrategic is Kubernetes' merge patch that merges lists by key (built-in types only).
+	PatchStrategic PatchType = "strategic"
 )
 
 // ContentType is what the request says its body is.
 func (t PatchType) ContentType() string {
 	switch t {
-	case ApplyPatch:
+	case PatchApply:
 		return "application/apply-patch+yaml"
-	case MergePatch:
+	case PatchMerge:
 		return "application/merge-patch+json"
-	case JSONPatch:
+	case PatchJSON:
 		return "application/json-patch+json"
-	case StrategicMergePatch:
+	case PatchStrategic:
 		return "application/strategic-merge-patch+json"
 	}
 	return ""
 }
 
-// Patch is one change to one object: its format and its body.
+// Patch is one change to one object: its format and its body. Build it from Go values with Apply, Merge,
+// Strategic and JSONOps, or from bytes with NewPatch.
 type Patch struct {
 	Type PatchType
 	Data []byte
+	err  error // from marshalling a Go value; reported when the patch is sent
 }
 
-// PatchOptions are the query parameters of a PATCH.
-type PatchOptions struct {
-	FieldManager string
-	Force        bool // take fields other managers own (server-side apply only)
-	DryRun       bool // dryRun=All: the server checks and answers, and stores nothing
-	// FieldValidation is what the server does with unknown or duplicate fields: "Strict" (kubectl's
-	// default, an error), "Warn" or "Ignore"; "" leaves it to the server.
-	FieldValidation string
+// Apply is a server-side apply of obj (any value that marshals to the object as the caller wants it,
+// with apiVersion, kind and metadata.name). Send it with PatchOptions.FieldManager set, and Force to take
+// fields other managers own.
+func Apply(obj any) Patch { return patchOf(PatchApply, obj) }
+
+// Merge is a JSON merge patch (RFC 7386) of v: fields set are set, fields null are removed.
+func Merge(v any) Patch { return patchOf(PatchMerge, v) }
+
+// Strategic is a strategic merge patch of v: lists of built-in types merge by their keys.
+func Strategic(v any) Patch { return patchOf(PatchStrategic, v) }
+
+// PatchOp is one RFC 6902 operation: Op is add, remove, replace, move, copy or test; Path and From are JSON
+// pointers ("/spec/replicas").
+type PatchOp struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	From  string `json:"from,omitempty"`
+	Value any    `json:"value,omitempty"`
 }
+
+// JSONOps is a JSON patch (RFC 6902) of ops, applied in order.
+func JSONOps(ops ...PatchOp) Patch { return patchOf(PatchJSON, ops) }
+
+func patchOf(t PatchType, v any) Patch {
+	switch b := v.(type) {
+	case []byte:
+		return Patch{Type: t, Data: b}
+	case json.RawMessage:
+		return Patch{Type: t, Data: b}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		err = fmt.Errorf("encoding the %s patch: %w", t, err)
+	}
+	return Patch{Type: t, Data: b, err: err}
+}
+
 
 // NewPatch checks data for t before anything is sent: a merge or strategic patch must be a JSON (or YAML)
 // object, a JSON patch an array of operations each with an "op" and a "path", an apply patch an object.
 // YAML is converted to JSON, as kubectl accepts it.
 func NewPatch(t PatchType, data []byte) (Patch, error) {
 	if t.ContentType() == "" {
-		return Patch{}, fmt.Errorf("--type must be one of [json merge strategic apply], not %q", t)
+		return Patch{}, fmt.Errorf("patch type must be one of [json merge strategic apply], not %q", t)
 	}
 	j, err := yaml.YAMLToJSON(data)
 	if err != nil {
 		return Patch{}, fmt.Errorf("unable to parse %q: %w", data, err)
 	}
 	j = bytes.TrimSpace(j)
-	if t == JSONPatch {
+	if t == PatchJSON {
 		var ops []map[string]json.RawMessage
 		if err := json.Unmarshal(j, &ops); err != nil {
 			return Patch{}, fmt.Errorf("a JSON patch must be an array of operations such as [{\"op\": \"replace\", \"path\": \"/spec/replicas\", \"value\": 3}]: %w", err)
@@ -88,45 +115,6 @@ func NewPatch(t PatchType, data []byte) (Patch, error) {
 	}
 	return Patch{Type: t, Data: j}, nil
 }
-
-// Patch sends p to the object at path and returns the object as the server stored it (or would have,
-// with DryRun). API errors are *StatusError.
-func (c *Client) Patch(ctx context.Context, path string, p Patch, o PatchOptions) ([]byte, error) {
-	q := url.Values{}
-	if o.FieldManager != "" {
-		q.Set("fieldManager", o.FieldManager)
-	}
-	if o.Force {
-		q.Set("force", "true")
-	}
-	if o.DryRun {
-		q.Set("dryRun", "All")
-	}
-	if o.FieldValidation != "" {
-		q.Set("fieldValidation", o.FieldValidation)
-	}
-	if len(q) > 0 {
-		path += "?" + q.Encode()
-	}
-	req, err := c.NewRequest(ctx, http.MethodPatch, path, bytes.NewReader(p.Data))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", p.Type.ContentType())
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	if err := ErrorFromResponse(resp); err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return io.ReadAll(io.LimitReader(resp.Body, MaxObjectBytes))
-}
-
-// MaxObjectBytes bounds an object read whole: far above etcd's 1.5 MiB limit on one object.
-const MaxObjectBytes = 64 << 20
 
 // ConflictCauses are the fields of a 409 server-side apply conflict: each field path with the manager
 // that owns it, from the Status causes (reason FieldManagerConflict).
