@@ -95,8 +95,8 @@ func kindOfType[T any]() (apiVersion, kind string) {
 // groupOfPackage maps the Go packages of the built-in API types to their group and version.
 func groupOfPackage(pkg string) (group, version string, ok bool) {
 	for prefix, fixed := range map[string]string{
-		"k8s.io/api/":                                     "",
-		"k8s.io/apiextensions-apiserver/pkg/apis/":        "apiextensions.k8s.io",
+		"k8s.io/api/": "",
+		"k8s.io/apiextensions-apiserver/pkg/apis/":         "apiextensions.k8s.io",
 		"k8s.io/kube-aggregator/pkg/apis/apiregistration/": "apiregistration.k8s.io",
 	} {
 		rest, found := strings.CutPrefix(pkg, prefix)

@@ -58,7 +58,9 @@ func WithMiddleware(layers ...func(http.RoundTripper) http.RoundTripper) Option 
 
 // WithTransport replaces the bottom of the chain (TLS, HTTP/2, proxies): a mock server, or a transport of
 // the caller's. TLS settings and client certificates from kubeconfig are then that transport's business.
-func WithTransport(base http.RoundTripper) Option { return func(s *settings) { s.transport.Base = base } }
+func WithTransport(base http.RoundTripper) Option {
+	return func(s *settings) { s.transport.Base = base }
+}
 
 // WithTransportOptions sets everything the command line sets (verbosity, warnings, the exec plugin's
 // terminal); the options above still apply on top.

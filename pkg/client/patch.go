@@ -84,7 +84,6 @@ func patchOf(t PatchType, v any) Patch {
 	return Patch{Type: t, Data: b, err: err}
 }
 
-
 // NewPatch checks data for t before anything is sent: a merge or strategic patch must be a JSON (or YAML)
 // object, a JSON patch an array of operations each with an "op" and a "path", an apply patch an object.
 // YAML is converted to JSON, as kubectl accepts it.
