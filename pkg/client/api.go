@@ -92,13 +92,11 @@ func kindOfType[T any]() (apiVersion, kind string) {
 	return group + "/" + version, t.Name()
 }
 
-// groupOfPackage maps the Go packages of the built-in API types to their group and version.
+// groupOfPackage maps the Go packages of the built-in API types to their group and version: the
+// package's directory names the group ("apps", "rbac" for rbac.authorization.k8s.io), its last element
+// the version.
 func groupOfPackage(pkg string) (group, version string, ok bool) {
-	for prefix, fixed := range map[string]string{
-		"k8s.io/api/": "",
-		"k8s.io/apiextensions-apiserver/pkg/apis/":         "apiextensions.k8s.io",
-		"k8s.io/kube-aggregator/pkg/apis/apiregistration/": "apiregistration.k8s.io",
-	} {
+	for _, prefix := range []string{"k8s.io/api/", "k8s.io/apiextensions-apiserver/pkg/apis/", "k8s.io/kube-aggregator/pkg/apis/"} {
 		rest, found := strings.CutPrefix(pkg, prefix)
 		if !found {
 			continue
@@ -106,9 +104,6 @@ func groupOfPackage(pkg string) (group, version string, ok bool) {
 		dir, version, found := strings.Cut(rest, "/")
 		if !found || strings.Contains(version, "/") {
 			return "", "", false
-		}
-		if fixed != "" {
-			return fixed, version, true
 		}
 		switch dir {
 		case "core":
