@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -370,6 +371,62 @@ func TestDecodeProtobufStatus(t *testing.T) {
 	for i := range len(raw) {
 		if _, err := DecodeProtobufStatus(raw[:i]); err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Fatalf("cut at %d: %v", i, err)
+		}
+	}
+}
+
+// Bodies captured from kube-apiserver v1.34.4 with curl -H 'Accept: application/vnd.kubernetes.protobuf': three pods
+// in kube-system listed with limit=1, kube-system's secrets (none), a pod that is not there and a resource
+// that is not there.
+func TestProtobufCaptured(t *testing.T) {
+	body, err := os.ReadFile("testdata/pods-limit1.pb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, pods, headers, err := decodeProtobufAll(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole corev1.PodList
+	_, _, raw, err := UnwrapProtobuf(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := whole.Unmarshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	if headers != 1 || h.Kind != "PodList" || h.APIVersion != "v1" || h.Metadata.ResourceVersion != whole.ResourceVersion ||
+		h.Metadata.Continue == "" || h.Metadata.Continue != whole.Continue || h.Metadata.RemainingItemCount == nil ||
+		*h.Metadata.RemainingItemCount != *whole.RemainingItemCount || len(pods) != 1 || !reflect.DeepEqual(pods, whole.Items) {
+		t.Errorf("header %+v, %d items", h, len(pods))
+	}
+
+	body, err = os.ReadFile("testdata/secrets-empty.pb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, pods, headers, err = decodeProtobufAll(bytes.NewReader(body))
+	if err != nil || headers != 1 || len(pods) != 0 || h.Kind != "SecretList" || h.Metadata.ResourceVersion == "" {
+		t.Errorf("empty list: %v, %d headers, %d items, header %+v", err, headers, len(pods), h)
+	}
+
+	for file, want := range map[string]transport.StatusError{
+		"testdata/status-404.pb": {Code: 404, Reason: "NotFound", Status: "Failure", Message: `pods "nope" not found`,
+			Details: &transport.StatusDetails{Name: "nope", Kind: "pods"}},
+		"testdata/path-404.pb": {Code: 404, Reason: "NotFound", Status: "Failure", Message: "the server could not find the requested resource",
+			Details: &transport.StatusDetails{}},
+	} {
+		body, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := DecodeProtobufStatus(body)
+		if err != nil || !reflect.DeepEqual(*st, want) {
+			t.Errorf("%s: %v\n got %+v %+v\nwant %+v %+v", file, err, st, st.Details, want, want.Details)
+		}
+		// Asked for a list, the same body is the error.
+		if err := DecodeProtobufList(bytes.NewReader(body), &Header{}, nil, nil); !reflect.DeepEqual(err, st) {
+			t.Errorf("%s as a list: %v", file, err)
 		}
 	}
 }
