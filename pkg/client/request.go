@@ -172,6 +172,9 @@ func (r *Request) Stream(ctx context.Context) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if se := protobufStatus(resp); se != nil {
+		return nil, se
+	}
 	if r.rawErrors {
 		err = transport.ErrorFromRawResponse(resp)
 	} else {
@@ -220,6 +223,26 @@ func (r *Request) Dial(ctx context.Context, protocols ...string) (*stream.Conn, 
 		return nil, r.err
 	}
 	return stream.Dial(ctx, r.c.http, r.URL(), protocols...)
+}
+
+// protobufStatus decodes the Status of an error answered in protobuf, as the server answers errors to a
+// request that asked for protobuf. Anything else is left to the transport's JSON and text rules, with the
+// body as it was.
+func protobufStatus(resp *http.Response) *StatusError {
+	if resp.StatusCode < 400 || !strings.HasPrefix(resp.Header.Get("Content-Type"), resource.ContentTypeProtobuf) || resp.Body == nil {
+		return nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	se, err := resource.DecodeProtobufStatus(body)
+	if err != nil || se.Status != "Failure" {
+		return nil
+	}
+	if se.Code == 0 {
+		se.Code = resp.StatusCode
+	}
+	return se
 }
 
 func cmpOr(a, b string) string {
