@@ -20,7 +20,7 @@ import (
 const (
 	AcceptJSON     = resource.AcceptJSON
 	AcceptTable    = resource.AcceptTable
-	AcceptProtobuf = "application/vnd.kubernetes.protobuf"
+	AcceptProtobuf = resource.ContentTypeProtobuf
 )
 
 // MaxObjectBytes bounds an answer read whole: far above etcd's 1.5 MiB limit on one object.
