@@ -15,7 +15,7 @@ CLUSTER_DIR ?= $(CURDIR)/.cache/cluster
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/kubex
 
-## test: formatting, vet, unit tests and the end-to-end tests against a real local cluster
+## test: formatting, vet, staticcheck, unit tests and the end-to-end tests against a real local cluster
 test: lint tools
 	$(GO) test -count=1 -timeout 25m ./...
 
@@ -27,10 +27,13 @@ unit:
 e2e: tools
 	$(GO) test -count=1 -timeout 25m ./test/e2e/...
 
+## lint: gofmt, go vet, then staticcheck (built once, only here, from the pinned module in hack/tools/staticcheck)
+# Shell substitution rather than $(shell ...): make would drop a failed build's exit status.
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^hack/tools/')); \
 	  if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	@sc=$$(bash hack/tools.sh staticcheck) && echo "staticcheck ./..." && $${sc#staticcheck=} ./...
 
 ## tools: build (once, cached in .cache/tools) etcd, kube-apiserver, kube-controller-manager,
 ## kube-scheduler, kubectl and kwok from pinned modules

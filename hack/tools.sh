@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds (once) and caches the test-cluster binaries: etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler, kubectl, kwok; and, only when named, goreleaser (release builds; big, so it is not
-# in the default list that the tests build).
+# in the default list that the tests build) and staticcheck (`make lint`).
 #
 #   hack/tools.sh [name...]     # default: the six cluster tools
 #   hack/tools.sh goreleaser    # `make release-snapshot`, `make release-check`
+#   hack/tools.sh staticcheck   # `make lint`
 #
 # Versions come from the tools modules under hack/tools (one source of truth). Each binary is
 # cached as .cache/tools/<name>-<version>; on success one `name=/abs/path` line per binary is
@@ -87,8 +88,11 @@ for name in "${want[@]}"; do
 		build goreleaser goreleaser "$v" github.com/goreleaser/goreleaser/v2 -trimpath \
 			-ldflags "-s -w -X main.version=${v#v} -X main.builtBy=kubex-hack-tools"
 		;;
+	staticcheck)
+		build staticcheck staticcheck "$(modver staticcheck honnef.co/go/tools)" honnef.co/go/tools/cmd/staticcheck -trimpath
+		;;
 	*)
-		echo "tools.sh: unknown tool $name (want etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok or goreleaser)" >&2
+		echo "tools.sh: unknown tool $name (want etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok, goreleaser or staticcheck)" >&2
 		exit 2
 		;;
 	esac

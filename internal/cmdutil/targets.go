@@ -55,6 +55,7 @@ func (o *Selection) Targets(ctx context.Context, d *discovery.Discovery) ([]Targ
 	}
 	args := o.Args
 	if len(args) == 0 {
+		//lint:ignore ST1005 kubectl's wording
 		return nil, false, errors.New(`You must provide one or more resources by argument or filename.
 Example resource specifications include:
    '-f rsrc.yaml'
@@ -200,6 +201,7 @@ func (o *Selection) ObjectNamespace(r discovery.Resource, ns string) (string, er
 	case ns == "":
 		return o.Namespace, nil
 	case o.Explicit && ns != o.Namespace:
+		//lint:ignore ST1005 kubectl's wording, full stop included
 		return "", fmt.Errorf("the namespace from the provided object %q does not match the namespace %q. You must pass '--namespace=%s' to perform this operation.", ns, o.Namespace, ns)
 	}
 	return ns, nil

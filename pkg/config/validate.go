@@ -98,6 +98,7 @@ func validateCluster(name string, c Cluster) []error {
 		}
 	}
 	if c.CertificateAuthority != "" && len(c.CertificateAuthorityData) != 0 {
+		//lint:ignore ST1005 client-go's wording, full stop included
 		errs = append(errs, fmt.Errorf("certificate-authority-data and certificate-authority are both specified for %v. certificate-authority-data will override.", name))
 	}
 	if c.CertificateAuthority != "" {
@@ -119,12 +120,14 @@ func validateUser(name string, u AuthInfo) []error {
 	}
 	if u.ClientCertificate != "" || len(u.ClientCertificateData) != 0 {
 		if u.ClientCertificate != "" && len(u.ClientCertificateData) != 0 {
+			//lint:ignore ST1005 client-go's wording, full stop included
 			errs = append(errs, fmt.Errorf("client-cert-data and client-cert are both specified for %v. client-cert-data will override.", name))
 		}
 		if u.ClientKey != "" && len(u.ClientKeyData) != 0 {
 			errs = append(errs, fmt.Errorf("client-key-data and client-key are both specified for %v; client-key-data will override", name))
 		}
 		if u.ClientKey == "" && len(u.ClientKeyData) == 0 {
+			//lint:ignore ST1005 client-go's wording, full stop included
 			errs = append(errs, fmt.Errorf("client-key-data or client-key must be specified for %v to use the clientCert authentication method.", name))
 		}
 		if u.ClientCertificate != "" {

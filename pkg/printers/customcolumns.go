@@ -66,10 +66,12 @@ func parseColumnsSpec(spec string) ([]column, error) {
 func parseColumnsFile(r io.Reader) ([]column, error) {
 	sc := bufio.NewScanner(r)
 	if !sc.Scan() {
+		//lint:ignore ST1005 kubectl's wording, full stop included
 		return nil, errors.New("invalid template, missing header line. Expected format is one line of space separated headers, one line of space separated column specs.")
 	}
 	headers := strings.Fields(sc.Text())
 	if !sc.Scan() {
+		//lint:ignore ST1005 kubectl's wording, full stop included
 		return nil, errors.New("invalid template, missing spec line. Expected format is one line of space separated headers, one line of space separated column specs.")
 	}
 	specs := strings.Fields(sc.Text())

@@ -54,6 +54,7 @@ func (p *jsonPathPrinter) run(obj interface{}) error {
 		fmt.Fprintf(&b, "Error executing template: %v. Printing more information for debugging the template:\n", err)
 		fmt.Fprintf(&b, "\ttemplate was:\n\t\t%v\n", p.raw)
 		fmt.Fprintf(&b, "\tobject given to jsonpath engine was:\n\t\t%#v\n\n", obj)
+		//lint:ignore ST1005 kubectl's wording, trailing newline included
 		return fmt.Errorf("error executing jsonpath %q: %v\n", p.raw, b.String())
 	}
 	return nil

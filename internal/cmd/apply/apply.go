@@ -119,6 +119,7 @@ func (o *Options) Validate(cmd *cobra.Command) error {
 	case o.DryRun == "unchanged":
 		return errors.New(`--dry-run needs a value: "none" or "server"`)
 	case o.DryRun != "none" && o.DryRun != "server":
+		//lint:ignore ST1005 kubectl's wording, capital and full stop included
 		return fmt.Errorf(`Invalid dry-run value (%v). Must be "none" or "server".`, o.DryRun)
 	case o.Output != "" && o.Output != "json" && o.Output != "yaml" && o.Output != "name":
 		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,name,yaml", o.Output)

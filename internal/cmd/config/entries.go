@@ -216,7 +216,8 @@ func (o *RenameContextOptions) Complete(cmd *cobra.Command, args []string) error
 // Validate wants a new name; kubectl's message starts with a capital.
 func (o *RenameContextOptions) Validate() error {
 	if o.NewName == "" {
-		return errors.New("You must specify a new non-empty context name") //nolint:staticcheck // kubectl's words
+		//lint:ignore ST1005 kubectl's wording
+		return errors.New("You must specify a new non-empty context name")
 	}
 	return nil
 }

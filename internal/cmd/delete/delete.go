@@ -132,6 +132,7 @@ func (o *Options) Validate() error {
 	case o.DryRun == "client":
 		return errors.New(`--dry-run=client is not supported: use --dry-run=server, which asks the server what it would delete`)
 	case o.DryRun != "none" && o.DryRun != "server":
+		//lint:ignore ST1005 kubectl's wording, capital and full stop included
 		return fmt.Errorf(`Invalid dry-run value (%v). Must be "none" or "server".`, o.DryRun)
 	}
 	switch o.Cascade {

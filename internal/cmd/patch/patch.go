@@ -89,6 +89,7 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 	case o.Patch == "" && o.PatchFile == "":
 		return errors.New("must specify --patch or --patch-file containing the contents of the patch")
 	case o.DryRun != "none" && o.DryRun != "server":
+		//lint:ignore ST1005 kubectl's wording, capital and full stop included
 		return fmt.Errorf(`Invalid dry-run value (%v). Must be "none" or "server".`, o.DryRun)
 	case o.Output != "" && o.Output != "json" && o.Output != "yaml" && o.Output != "name":
 		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,name,yaml", o.Output)

@@ -63,10 +63,7 @@ func TestURLAndHeaders(t *testing.T) {
 			if method == "" {
 				method = http.MethodGet
 			}
-			u := tc.url
-			if strings.Contains(u, "%s") {
-				u = strings.Replace(u, "%s", srv.URL, 1)
-			}
+			u := strings.Replace(tc.url, "%s", srv.URL, 1)
 			var body *strings.Reader
 			req, err := http.NewRequest(method, u, nil)
 			if tc.body != "" {

@@ -177,8 +177,3 @@ func get(t *testing.T, c *Client, path string) (int, string) {
 	_, _ = bufio.NewReader(resp.Body).WriteTo(&b)
 	return resp.StatusCode, b.String()
 }
-
-// roundTripFunc adapts a function to http.RoundTripper for layer tests.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
