@@ -43,15 +43,6 @@ func (r *resource) qualified() string {
 	return r.Name + "." + r.Group
 }
 
-func (r *resource) allows(verb string) bool {
-	for _, v := range r.Verbs {
-		if v == verb {
-			return true
-		}
-	}
-	return false
-}
-
 type discoveryDocs struct {
 	version, aggregatedAPI, aggregatedAPIs []byte
 	legacy                                 map[string]json.RawMessage

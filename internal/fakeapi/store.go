@@ -312,7 +312,7 @@ func (s *Server) patch(res *resource, ns, name, contentType string, body []byte,
 		}
 		patched = mergePatch(cur, p)
 	default:
-		return nil, 0, &apiError{http.StatusUnsupportedMediaType, "UnsupportedMediaType", fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"), nil}
+		return nil, 0, &apiError{http.StatusUnsupportedMediaType, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml", nil}
 	}
 	obj, ok := patched.(object)
 	if !ok {

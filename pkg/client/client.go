@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -236,7 +235,3 @@ func IsForbidden(err error) bool { return transport.IsForbidden(err) }
 
 // IsGone reports whether err is 410 Gone (an expired resourceVersion or continue token).
 func IsGone(err error) bool { return transport.IsGone(err) }
-
-func wrapf(err error, format string, args ...any) error {
-	return fmt.Errorf(format+": %w", append(args, err)...)
-}
