@@ -2,13 +2,12 @@ package exec
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"sync"
 
 	"golang.org/x/term"
-
-	"github.com/kubex-cli/kubex/pkg/client/stream"
 )
 
 // Terminal is a local terminal put in raw mode for a remote session. Restore puts it back, once, and is
@@ -55,26 +54,26 @@ func (t *Terminal) Restore() {
 	})
 }
 
-// Size is f's size, ok false when it is not a terminal.
-func Size(f *os.File) (stream.Size, bool) {
+// SizeOf is f's size, ok false when it is not a terminal.
+func SizeOf(f *os.File) (Size, bool) {
 	w, h, err := term.GetSize(int(f.Fd()))
 	if err != nil || w <= 0 || h <= 0 {
-		return stream.Size{}, false
+		return Size{}, false
 	}
-	return stream.Size{Width: uint16(w), Height: uint16(h)}, true
+	return Size{Width: uint16(w), Height: uint16(h)}, true
 }
 
 // Sizes sends f's size now and after every change (SIGWINCH) until ctx ends; the channel is closed then.
-func Sizes(ctx context.Context, f *os.File) <-chan stream.Size {
-	out := make(chan stream.Size, 1)
+func Sizes(ctx context.Context, f *os.File) <-chan Size {
+	out := make(chan Size, 1)
 	winch := make(chan os.Signal, 1)
 	notifyResize(winch)
 	go func() {
 		defer close(out)
 		defer signal.Stop(winch)
-		last := stream.Size{}
+		last := Size{}
 		for {
-			if s, ok := Size(f); ok && s != last {
+			if s, ok := SizeOf(f); ok && s != last {
 				last = s
 				select {
 				case out <- s:
@@ -90,4 +89,36 @@ func Sizes(ctx context.Context, f *os.File) <-chan stream.Size {
 		}
 	}()
 	return out
+}
+
+// StartFunc starts a remote process: a pkg/client verb bound to its pod, for instance
+//
+//	func(ctx context.Context) (*exec.Process, error) { return pods.Exec(ctx, "web-0", o) }
+type StartFunc func(ctx context.Context) (*Process, error)
+
+// RunInTerminal runs a process (started with TTY) attached to the local terminal term: term is put in raw
+// mode, the process is started, first is sent as the remote terminal's size, then term's size now and
+// after every change, and RunInTerminal returns Wait's outcome. term is restored on every way out: the
+// process ending, a start that failed, a lost connection, ctx cancelled, a panic, a SIGHUP.
+func RunInTerminal(ctx context.Context, term *os.File, start StartFunc, first ...Size) error {
+	t, err := MakeRaw(term)
+	if err != nil {
+		return fmt.Errorf("setting the terminal to raw mode: %w", err)
+	}
+	defer t.Restore()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	p, err := start(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range first {
+		p.Resize(s.Width, s.Height)
+	}
+	go func() {
+		for s := range Sizes(ctx, term) {
+			p.Resize(s.Width, s.Height)
+		}
+	}()
+	return p.Wait()
 }

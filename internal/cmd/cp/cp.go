@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -15,11 +14,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubex-cli/kubex/internal/cmd/exec/pods"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client/stream"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
+	"github.com/kubex-cli/kubex/pkg/client"
+	kexec "github.com/kubex-cli/kubex/pkg/exec"
 )
 
 // destinationCheckTimeout bounds the `test -d` that decides whether an upload goes into the
@@ -36,7 +34,7 @@ type CopyOptions struct {
 	namespace string
 
 	streams  *iostreams.IOStreams
-	client   func() (*transport.Client, error)
+	client   func() (*client.Client, error)
 	resolved func() (ns string, err error)
 }
 
@@ -44,7 +42,7 @@ type CopyOptions struct {
 func NewCmdCp(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
 	o := &CopyOptions{
 		streams:  streams,
-		client:   f.Transport,
+		client:   f.Client,
 		resolved: f.Namespace,
 	}
 	cmd := &cobra.Command{
@@ -128,9 +126,9 @@ func (o *CopyOptions) Run(ctx context.Context) error {
 
 // container is a pod's container to run tar in.
 type container struct {
-	client *transport.Client
-	path   string // the pod's API path
-	name   string
+	pods *client.Resource // the pods of the pod's namespace
+	pod  string
+	name string
 }
 
 // container finds the pod of spec and its container, with kubectl's note when it defaulted one.
@@ -143,44 +141,36 @@ func (o *CopyOptions) container(ctx context.Context, spec fileSpec) (*container,
 	if ns == "" {
 		ns = o.namespace
 	}
-	pod, err := (&pods.Finder{Client: c, Namespace: ns}).Get(ctx, spec.Pod)
+	pods := c.Pods(ns)
+	pod, err := pods.GetPod(ctx, spec.Pod)
 	if err != nil {
 		return nil, err
 	}
-	if p := pod.Status.Phase; p == "Succeeded" || p == "Failed" {
-		return nil, fmt.Errorf("cannot exec into a container in a completed pod; current phase is %s", p)
+	if pod.Completed() {
+		return nil, fmt.Errorf("cannot exec into a container in a completed pod; current phase is %s", pod.Status.Phase)
 	}
-	ctr, err := pod.Container(o.Container, false, o.streams.ErrOut)
+	ctr, err := cmdutil.PodContainer(pod, o.Container, o.streams.ErrOut)
 	if err != nil {
 		return nil, err
 	}
-	return &container{client: c, path: pod.Path(), name: ctr.Name}, nil
+	return &container{pods: pods, pod: pod.Metadata.Name, name: ctr.Name}, nil
 }
 
-// run runs command in the container with the given streams (stdin only if s.Stdin is set), through
-// the same websocket exec as `kubex exec`.
-func (c *container) run(ctx context.Context, command []string, s stream.Streams) error {
-	q := url.Values{}
-	q.Set("container", c.name)
-	for _, a := range command {
-		q.Add("command", a)
-	}
-	if s.Stdin != nil {
-		q.Set("stdin", "true")
-	}
-	q.Set("stdout", "true")
-	q.Set("stderr", "true")
-	conn, err := stream.Dial(ctx, c.client, c.path+"/exec?"+q.Encode(), stream.ProtocolV5, stream.ProtocolV4)
+// run runs command in the container with the streams of s (stdin only if s.Stdin is set), through the
+// same exec as `kubex exec`.
+func (c *container) run(ctx context.Context, command []string, s kexec.Options) error {
+	s.Command, s.Container = command, c.name
+	p, err := c.pods.Exec(ctx, c.pod, s)
 	if err != nil {
 		return err
 	}
-	return conn.Stream(ctx, s)
+	return p.Wait()
 }
 
 // remoteFailure is the remote tar's failure, in a sentence that says what was being done; its exit
 // code is not kubex's (cp fails with 1).
 func remoteFailure(what string, err error) error {
-	var ee *stream.ExitCodeError
+	var ee *kexec.ExitError
 	if errors.As(err, &ee) {
 		return fmt.Errorf("%s: tar in the container failed: %s", what, ee.Error())
 	}
@@ -255,7 +245,7 @@ func (o *CopyOptions) upload(ctx context.Context) error {
 		}
 		archived <- err
 	}()
-	err = ctr.run(ctx, command, stream.Streams{Stdin: pr, Stdout: o.streams.Out, Stderr: o.streams.ErrOut})
+	err = ctr.run(ctx, command, kexec.Options{Stdin: pr, Stdout: o.streams.Out, Stderr: o.streams.ErrOut})
 	pr.CloseWithError(errCopyEnded) // unblocks the archive writer if tar stopped reading
 	if aerr := <-archived; aerr != nil && !errors.Is(aerr, errCopyEnded) {
 		return fmt.Errorf("archiving %s: %w", o.Src.Path, aerr)
@@ -275,11 +265,11 @@ var errCopyEnded = errors.New("the copy ended")
 func (o *CopyOptions) remoteIsDir(ctx context.Context, ctr *container, p string) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, destinationCheckTimeout)
 	defer cancel()
-	err := ctr.run(ctx, []string{"test", "-d", p}, stream.Streams{Stdout: io.Discard, Stderr: io.Discard})
+	err := ctr.run(ctx, []string{"test", "-d", p}, kexec.Options{Stdout: io.Discard, Stderr: io.Discard})
 	if err == nil {
 		return true, nil
 	}
-	var lost *stream.LostError
+	var lost *kexec.LostError
 	if ctx.Err() != nil || errors.As(err, &lost) {
 		return false, fmt.Errorf("checking whether %s is a directory in pod %s: %w", p, o.Dst.Pod, err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/stream"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
@@ -51,14 +52,14 @@ func fakeKubelet(t *testing.T, protocols []string, exec func(ws *websocket.Conn,
 		}
 	}))
 	t.Cleanup(srv.Close)
-	c, err := transport.New(&config.Resolved{Server: srv.URL, InsecureSkipTLSVerify: true}, transport.Options{Environ: []string{}})
+	c, err := client.New(&config.Resolved{Server: srv.URL, InsecureSkipTLSVerify: true}, client.WithTransportOptions(transport.Options{Environ: []string{}}), client.WithCacheDir(""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	streams, _, _, _ := iostreams.Test()
 	return &CopyOptions{
 		streams:  streams,
-		client:   func() (*transport.Client, error) { return c, nil },
+		client:   func() (*client.Client, error) { return c, nil },
 		resolved: func() (string, error) { return "ns", nil },
 	}
 }

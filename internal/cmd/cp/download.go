@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kubex-cli/kubex/pkg/client/stream"
+	kexec "github.com/kubex-cli/kubex/pkg/exec"
 )
 
 // resumingReader is the standard output of `tar cf - PATH` in the container. When the connection is
@@ -22,7 +22,7 @@ import (
 // is the command's outcome: io.EOF once the remote tar has exited with success.
 type resumingReader struct {
 	ctx     context.Context
-	run     func(ctx context.Context, command []string, s stream.Streams) error
+	run     func(ctx context.Context, command []string, s kexec.Options) error
 	remote  string
 	stderr  io.Writer
 	retries int // left; negative: without end
@@ -42,7 +42,7 @@ func (r *resumingReader) start() {
 		command = []string{"sh", "-c", fmt.Sprintf("tar cf - %s | tail -c+%d", shellQuote(r.remote), r.offset+1)}
 	}
 	go func() {
-		pw.CloseWithError(r.run(r.ctx, command, stream.Streams{Stdout: pw, Stderr: r.stderr}))
+		pw.CloseWithError(r.run(r.ctx, command, kexec.Options{Stdout: pw, Stderr: r.stderr}))
 	}()
 }
 
@@ -53,7 +53,7 @@ func (r *resumingReader) Read(p []byte) (int, error) {
 	for {
 		n, err := r.pipe.Read(p)
 		r.offset += int64(n)
-		var lost *stream.LostError
+		var lost *kexec.LostError
 		if err == nil || !errors.As(err, &lost) || r.retries == 0 || r.ctx.Err() != nil {
 			return n, err
 		}

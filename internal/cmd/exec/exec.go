@@ -6,18 +6,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
+	"io"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubex-cli/kubex/internal/cmd/exec/pods"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/stream"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
+	"github.com/kubex-cli/kubex/pkg/client"
 	kexec "github.com/kubex-cli/kubex/pkg/exec"
 )
 
@@ -35,18 +32,16 @@ type StreamOptions struct {
 	Target    string
 	namespace string
 
-	streams   *iostreams.IOStreams
-	client    func() (*transport.Client, error)
-	discovery func() (*discovery.Discovery, error)
-	resolved  func() (ns string, err error)
+	streams  *iostreams.IOStreams
+	client   func() (*client.Client, error)
+	resolved func() (ns string, err error)
 }
 
 func newStreamOptions(f *cmdutil.Factory, streams *iostreams.IOStreams) StreamOptions {
 	return StreamOptions{
 		PodRunningTimeout: DefaultPodRunningTimeout,
 		streams:           streams,
-		client:            f.Transport,
-		discovery:         f.Discovery,
+		client:            f.Client,
 		resolved:          f.Namespace,
 	}
 }
@@ -69,26 +64,25 @@ func (o *StreamOptions) complete() error {
 	return nil
 }
 
-// finder resolves the target in the command's namespace.
-func (o *StreamOptions) finder() (*pods.Finder, error) {
+// pod is the pod the target names, and the client's handle for the pods of its namespace.
+func (o *StreamOptions) pod(ctx context.Context) (*client.Pod, *client.Resource, error) {
 	c, err := o.client()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &pods.Finder{Client: c, Discovery: o.discovery, Namespace: o.namespace, Timeout: o.PodRunningTimeout}, nil
+	p, err := c.PodFor(ctx, o.namespace, o.Target, o.PodRunningTimeout)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, c.Pods(o.namespace), nil
 }
 
-// pod is the pod the target names.
-func (o *StreamOptions) pod(ctx context.Context) (*pods.Pod, error) {
-	f, err := o.finder()
-	if err != nil {
-		return nil, err
+// warn is where notes go: stderr, or nowhere with --quiet.
+func (o *StreamOptions) warn() io.Writer {
+	if o.Quiet {
+		return nil
 	}
-	t, err := f.Resolve(ctx, o.Target)
-	if err != nil {
-		return nil, err
-	}
-	return f.Pick(ctx, t)
+	return o.streams.ErrOut
 }
 
 // setupTTY decides, as kubectl's SetupTTY, whether the session has a terminal: only with -i and -t and a
@@ -112,59 +106,36 @@ func (o *StreamOptions) setupTTY() bool {
 	return true
 }
 
-// run dials path (whose query already says which streams are wanted) and runs the session; with a raw
-// terminal, the terminal is restored on every way out. firstSizes are sent before the terminal's own.
-func (o *StreamOptions) run(ctx context.Context, path string, raw bool, firstSizes ...stream.Size) error {
-	c, err := o.client()
+// run starts the process with start and waits for it; with a raw terminal, the terminal is restored on
+// every way out and firstSizes are sent before the terminal's own.
+func (o *StreamOptions) run(ctx context.Context, raw bool, start kexec.StartFunc, firstSizes ...kexec.Size) error {
+	if raw {
+		return exitError(kexec.RunInTerminal(ctx, o.streams.In.(*os.File), start, firstSizes...))
+	}
+	p, err := start(ctx)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	s := stream.Streams{Stdout: o.streams.Out}
+	return exitError(p.Wait())
+}
+
+// options are the process's streams: stdin with -i, stderr apart unless the terminal is raw.
+func (o *StreamOptions) options(container string, raw bool) kexec.Options {
+	po := kexec.Options{Container: container, Stdout: o.streams.Out, TTY: raw}
 	if o.Stdin {
-		s.Stdin = o.streams.In
+		po.Stdin = o.streams.In
 	}
 	if !raw {
-		s.Stderr = o.streams.ErrOut
+		po.Stderr = o.streams.ErrOut
 	}
-	conn, err := stream.Dial(ctx, c, path, stream.ProtocolV5, stream.ProtocolV4)
-	if err != nil {
-		return err
-	}
-	if raw {
-		in := o.streams.In.(*os.File)
-		t, err := kexec.MakeRaw(in)
-		if err != nil {
-			conn.Close()
-			return fmt.Errorf("setting the terminal to raw mode: %w", err)
-		}
-		defer t.Restore()
-		sizes := kexec.Sizes(ctx, in)
-		if len(firstSizes) > 0 {
-			all := make(chan stream.Size, len(firstSizes)+1)
-			go func() {
-				defer close(all)
-				for _, sz := range firstSizes {
-					all <- sz
-				}
-				for sz := range sizes {
-					all <- sz
-				}
-			}()
-			s.Resize = all
-		} else {
-			s.Resize = sizes
-		}
-	}
-	return exitError(conn.Stream(ctx, s))
+	return po
 }
 
 // exitError hands a remote exit code to the shell.
 func exitError(err error) error {
-	var ee *stream.ExitCodeError
+	var ee *kexec.ExitError
 	if errors.As(err, &ee) {
-		return &cmdutil.ExitError{Code: ee.Code, Err: err}
+		return &cmdutil.ExitError{Code: ee.Code(), Err: err}
 	}
 	return err
 }
@@ -243,38 +214,27 @@ func (o *ExecOptions) Validate() error {
 
 // Run finds the pod and container and runs the command.
 func (o *ExecOptions) Run(ctx context.Context) error {
-	pod, err := o.pod(ctx)
+	pod, pods, err := o.pod(ctx)
 	if err != nil {
 		return err
 	}
-	if p := pod.Status.Phase; p == "Succeeded" || p == "Failed" {
-		return fmt.Errorf("cannot exec into a container in a completed pod; current phase is %s", p)
+	if pod.Completed() {
+		return fmt.Errorf("cannot exec into a container in a completed pod; current phase is %s", pod.Status.Phase)
 	}
 	container := o.Container
 	if container == "" {
-		c, err := pod.Container("", o.Quiet, o.streams.ErrOut)
+		c, err := cmdutil.PodContainer(pod, "", o.warn())
 		if err != nil {
 			return err
 		}
 		container = c.Name
 	}
 	raw := o.setupTTY()
-	q := url.Values{}
-	q.Set("container", container)
-	for _, a := range o.Command {
-		q.Add("command", a)
-	}
-	if o.Stdin {
-		q.Set("stdin", "true")
-	}
-	q.Set("stdout", "true")
-	if !raw {
-		q.Set("stderr", "true")
-	}
-	if raw {
-		q.Set("tty", "true")
-	}
-	return o.run(ctx, pod.Path()+"/exec?"+q.Encode(), raw)
+	po := o.options(container, raw)
+	po.Command = o.Command
+	return o.run(ctx, raw, func(ctx context.Context) (*kexec.Process, error) {
+		return pods.Exec(ctx, pod.Metadata.Name, po)
+	})
 }
 
 // AttachOptions are `kubex attach`'s.
@@ -333,14 +293,14 @@ func (o *AttachOptions) Complete(cmd *cobra.Command, args []string) error {
 
 // Run attaches to the container's main process.
 func (o *AttachOptions) Run(ctx context.Context) error {
-	pod, err := o.pod(ctx)
+	pod, pods, err := o.pod(ctx)
 	if err != nil {
 		return err
 	}
-	if p := pod.Status.Phase; p == "Succeeded" || p == "Failed" {
-		return fmt.Errorf("cannot attach a container in a completed pod; current phase is %s", p)
+	if pod.Completed() {
+		return fmt.Errorf("cannot attach a container in a completed pod; current phase is %s", pod.Status.Phase)
 	}
-	c, err := pod.Container(o.Container, o.Quiet, o.streams.ErrOut)
+	c, err := cmdutil.PodContainer(pod, o.Container, o.warn())
 	if err != nil {
 		return fmt.Errorf("cannot attach to the container: %v", err)
 	}
@@ -354,29 +314,21 @@ func (o *AttachOptions) Run(ctx context.Context) error {
 		o.TTY = true
 	}
 	raw := o.setupTTY()
-	var first []stream.Size
+	var first []kexec.Size
 	if raw {
-		if sz, ok := kexec.Size(o.streams.In.(*os.File)); ok {
+		if sz, ok := kexec.SizeOf(o.streams.In.(*os.File)); ok {
 			// One larger, then the real size, so that a program that is already drawing redraws.
-			first = []stream.Size{{Width: sz.Width + 1, Height: sz.Height + 1}}
+			first = []kexec.Size{{Width: sz.Width + 1, Height: sz.Height + 1}}
 		}
 	}
 	if !o.Quiet {
 		fmt.Fprintln(o.streams.ErrOut, "All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.")
 		fmt.Fprintln(o.streams.ErrOut, "If you don't see a command prompt, try pressing enter.")
 	}
-	q := url.Values{}
-	q.Set("container", c.Name)
-	if o.Stdin {
-		q.Set("stdin", "true")
-	}
-	q.Set("stdout", "true")
-	if !raw {
-		q.Set("stderr", "true")
-	} else {
-		q.Set("tty", "true")
-	}
-	err = o.run(ctx, pod.Path()+"/attach?"+q.Encode(), raw, first...)
+	po := o.options(c.Name, raw)
+	err = o.run(ctx, raw, func(ctx context.Context) (*kexec.Process, error) {
+		return pods.Attach(ctx, pod.Metadata.Name, po)
+	}, first...)
 	if err == nil && raw && c.Stdin && !o.Quiet {
 		fmt.Fprintf(o.streams.Out, "Session ended, resume using 'kubex attach %s -c %s -i -t' command when the pod is running\n", pod.Metadata.Name, c.Name)
 	}

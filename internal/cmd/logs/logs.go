@@ -8,20 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubex-cli/kubex/internal/cmd/exec/pods"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/resource"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
+	"github.com/kubex-cli/kubex/pkg/client"
 )
 
 const usageErr = "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command"
@@ -50,10 +45,9 @@ type Options struct {
 	tailSpecified bool
 	namespace     string
 
-	streams   *iostreams.IOStreams
-	client    func() (*transport.Client, error)
-	discovery func() (*discovery.Discovery, error)
-	ns        func() (string, error)
+	streams *iostreams.IOStreams
+	client  func() (*client.Client, error)
+	ns      func() (string, error)
 
 	// pollInterval is how often -f with a selector looks for new pods.
 	pollInterval time.Duration
@@ -63,8 +57,7 @@ type Options struct {
 func NewCmdLogs(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
 	o := &Options{
 		Tail: -1, MaxLogRequests: 5, PodRunningTimeout: 20 * time.Second, pollInterval: 2 * time.Second,
-		streams: streams, client: f.Transport, discovery: f.Discovery,
-		ns: f.Namespace,
+		streams: streams, client: f.Client, ns: f.Namespace,
 	}
 	cmd := &cobra.Command{
 		Use:                   "logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]",
@@ -174,7 +167,7 @@ func (o *Options) Validate() error {
 
 // source is one log stream: a container of a pod.
 type source struct {
-	pod       *pods.Pod
+	pod       *client.Pod
 	container string
 }
 
@@ -186,11 +179,11 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	finder := &pods.Finder{Client: c, Discovery: o.discovery, Namespace: o.namespace, Timeout: o.PodRunningTimeout}
-	var list []*pods.Pod
+	pods := c.Pods(o.namespace)
+	var list []*client.Pod
 	bySelector := o.Selector != ""
 	if bySelector {
-		if list, err = finder.List(ctx, o.Selector); err != nil {
+		if list, err = pods.ListPods(ctx, o.Selector); err != nil {
 			return err
 		}
 		if len(list) == 0 && !o.Follow {
@@ -198,25 +191,25 @@ func (o *Options) Run(ctx context.Context) error {
 			return nil
 		}
 	} else {
-		t, err := finder.Resolve(ctx, o.target)
+		t, err := c.ResolvePod(ctx, o.namespace, o.target)
 		if err != nil {
-			var se *transport.StatusError
+			var se *client.StatusError
 			if errors.As(err, &se) && se.Reason == "NotFound" {
 				// kubectl's own wording, which hides the Status (so %v, not %w).
 				return fmt.Errorf("error from server (NotFound): %v in namespace %q", se.Message, o.namespace)
 			}
 			return err
 		}
-		p, err := finder.Pick(ctx, t)
+		p, err := c.PickPod(ctx, t, o.PodRunningTimeout)
 		if err != nil {
 			return err
 		}
 		if t.Pod == nil {
-			if all, err := finder.List(ctx, t.Selector); err == nil && len(all) > 1 {
+			if all, err := pods.ListPods(ctx, t.Selector); err == nil && len(all) > 1 {
 				fmt.Fprintf(o.streams.ErrOut, "Found %d pods, using pod/%s\n", len(all), p.Metadata.Name)
 			}
 		}
-		list = []*pods.Pod{p}
+		list = []*client.Pod{p}
 	}
 	var sources []source
 	for _, p := range list {
@@ -231,14 +224,14 @@ func (o *Options) Run(ctx context.Context) error {
 		if len(sources) > o.MaxLogRequests {
 			return fmt.Errorf("you are attempting to follow %d log streams, but maximum allowed concurrency is %d, use --max-log-requests to increase the limit", len(sources), o.MaxLogRequests)
 		}
-		return o.follow(ctx, c, finder, sources, prefix, bySelector)
+		return o.follow(ctx, pods, sources, prefix, bySelector)
 	}
 	for _, s := range sources {
 		var w io.Writer = o.streams.Out
 		if o.Prefix {
 			w = &prefixWriter{prefix: []byte(prefixOf(s)), w: w, mu: &sync.Mutex{}}
 		}
-		if err := o.stream(ctx, c, s, w); err != nil {
+		if err := o.stream(ctx, pods, s, w); err != nil {
 			if !o.IgnoreErrors {
 				return err
 			}
@@ -250,7 +243,7 @@ func (o *Options) Run(ctx context.Context) error {
 
 // sourcesOf is the container (or, with --all-containers, every container: init, then regular, then
 // ephemeral) of p to read.
-func (o *Options) sourcesOf(p *pods.Pod, note bool) ([]source, error) {
+func (o *Options) sourcesOf(p *client.Pod, note bool) ([]source, error) {
 	if !o.AllContainers {
 		var warn io.Writer
 		if note {
@@ -258,18 +251,18 @@ func (o *Options) sourcesOf(p *pods.Pod, note bool) ([]source, error) {
 		}
 		name := o.Container
 		if name == "" {
-			c, err := p.Container("", false, warn)
+			c, err := cmdutil.PodContainer(p, "", warn)
 			if err != nil {
 				return nil, err
 			}
 			name = c.Name
-		} else if _, err := p.Container(name, true, nil); err != nil {
+		} else if _, _, err := p.Container(name); err != nil {
 			return nil, fmt.Errorf("container %s is not valid for pod %s", name, p.Metadata.Name)
 		}
 		return []source{{p, name}}, nil
 	}
 	var out []source
-	for _, list := range [][]pods.Container{p.Spec.InitContainers, p.Spec.Containers, p.Spec.EphemeralContainers} {
+	for _, list := range [][]client.Container{p.Spec.InitContainers, p.Spec.Containers, p.Spec.EphemeralContainers} {
 		for _, c := range list {
 			out = append(out, source{p, c.Name})
 		}
@@ -279,47 +272,36 @@ func (o *Options) sourcesOf(p *pods.Pod, note bool) ([]source, error) {
 
 func prefixOf(s source) string { return fmt.Sprintf("[pod/%s/%s] ", s.pod.Metadata.Name, s.container) }
 
-// query is the log request's parameters.
-func (o *Options) query(container string) string {
-	q := url.Values{}
-	q.Set("container", container)
-	if o.Follow {
-		q.Set("follow", "true")
-	}
-	if o.Previous {
-		q.Set("previous", "true")
-	}
+// logOptions are the log request's parameters.
+func (o *Options) logOptions(container string) client.LogOptions {
+	lo := client.LogOptions{Container: container, Follow: o.Follow, Previous: o.Previous, Timestamps: o.Timestamps, LimitBytes: o.LimitBytes}
 	if o.Since > 0 {
-		q.Set("sinceSeconds", strconv.FormatInt(int64((o.Since+time.Second-1)/time.Second), 10))
+		lo.SinceSeconds = int64((o.Since + time.Second - 1) / time.Second)
 	}
 	if o.SinceTime != "" {
 		t, _ := time.Parse(time.RFC3339, o.SinceTime)
-		q.Set("sinceTime", t.UTC().Format(time.RFC3339))
-	}
-	if o.Timestamps {
-		q.Set("timestamps", "true")
+		lo.SinceTime = t.UTC().Format(time.RFC3339)
 	}
 	switch {
 	case o.Selector != "" && o.Tail == -1 && !o.tailSpecified:
-		q.Set("tailLines", strconv.Itoa(selectorTail))
+		tail := int64(selectorTail)
+		lo.TailLines = &tail
 	case o.Tail != -1:
-		q.Set("tailLines", strconv.FormatInt(o.Tail, 10))
+		tail := o.Tail
+		lo.TailLines = &tail
 	}
-	if o.LimitBytes > 0 {
-		q.Set("limitBytes", strconv.FormatInt(o.LimitBytes, 10))
-	}
-	return q.Encode()
+	return lo
 }
 
 // stream copies one log to w as it arrives.
-func (o *Options) stream(ctx context.Context, c *transport.Client, s source, w io.Writer) error {
-	resp, err := resource.Get(ctx, c, s.pod.Path()+"/log?"+o.query(s.container), "*/*")
+func (o *Options) stream(ctx context.Context, pods *client.Resource, s source, w io.Writer) error {
+	body, err := pods.Logs(ctx, s.pod.Metadata.Name, o.logOptions(s.container))
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer body.Close()
 	buf := make([]byte, 32<<10)
-	_, err = io.CopyBuffer(w, onlyReader{resp.Body}, buf)
+	_, err = io.CopyBuffer(w, onlyReader{body}, buf)
 	if pw, ok := w.(*prefixWriter); ok {
 		err = errors.Join(err, pw.flush())
 	}
@@ -335,7 +317,7 @@ func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
 // follow reads every source at once, whole lines at a time so that streams never mix within a line; with
 // a selector it looks for new matching pods every pollInterval and follows them too.
-func (o *Options) follow(ctx context.Context, c *transport.Client, finder *pods.Finder, sources []source, prefix, bySelector bool) error {
+func (o *Options) follow(ctx context.Context, pods *client.Resource, sources []source, prefix, bySelector bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex // one line at a time on stdout
@@ -351,7 +333,7 @@ func (o *Options) follow(ctx context.Context, c *transport.Client, finder *pods.
 			if prefix {
 				w = &prefixWriter{prefix: []byte(prefixOf(s)), w: o.streams.Out, mu: &mu}
 			}
-			if err := o.stream(ctx, c, s, w); err != nil {
+			if err := o.stream(ctx, pods, s, w); err != nil {
 				if o.IgnoreErrors {
 					mu.Lock()
 					fmt.Fprintf(o.streams.Out, "error: %v\n", err)
@@ -379,7 +361,7 @@ func (o *Options) follow(ctx context.Context, c *transport.Client, finder *pods.
 					return
 				case <-time.After(o.pollInterval):
 				}
-				list, err := finder.List(ctx, o.Selector)
+				list, err := pods.ListPods(ctx, o.Selector)
 				if err != nil {
 					continue // a passing failure; the streams already open go on
 				}

@@ -15,12 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubex-cli/kubex/internal/cmd/exec/pods"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/stream"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
+	"github.com/kubex-cli/kubex/pkg/client"
 )
 
 // Options are `kubex port-forward`'s flags and arguments.
@@ -32,10 +29,9 @@ type Options struct {
 	ports     []portPair
 	namespace string
 
-	streams   *iostreams.IOStreams
-	client    func() (*transport.Client, error)
-	discovery func() (*discovery.Discovery, error)
-	ns        func() (string, error)
+	streams *iostreams.IOStreams
+	client  func() (*client.Client, error)
+	ns      func() (string, error)
 
 	// checkInterval is how often the pod is checked for still being there.
 	checkInterval time.Duration
@@ -50,8 +46,7 @@ type portPair struct {
 func NewCmdPortForward(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
 	o := &Options{
 		PodRunningTimeout: time.Minute, checkInterval: time.Second,
-		streams: streams, client: f.Transport, discovery: f.Discovery,
-		ns: f.Namespace,
+		streams: streams, client: f.Client, ns: f.Namespace,
 	}
 	cmd := &cobra.Command{
 		Use:                   "port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
@@ -126,11 +121,11 @@ func parsePort(s string) (portPair, error) {
 // current is the pod connections go to, replaced when it goes away.
 type current struct {
 	mu  sync.Mutex
-	pod *pods.Pod
+	pod *client.Pod
 }
 
-func (c *current) get() *pods.Pod  { c.mu.Lock(); defer c.mu.Unlock(); return c.pod }
-func (c *current) set(p *pods.Pod) { c.mu.Lock(); c.pod = p; c.mu.Unlock() }
+func (c *current) get() *client.Pod  { c.mu.Lock(); defer c.mu.Unlock(); return c.pod }
+func (c *current) set(p *client.Pod) { c.mu.Lock(); c.pod = p; c.mu.Unlock() }
 
 // Run listens and forwards until ctx ends or the pod is gone for good.
 func (o *Options) Run(ctx context.Context) error {
@@ -138,12 +133,12 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	finder := &pods.Finder{Client: c, Discovery: o.discovery, Namespace: o.namespace, Timeout: o.PodRunningTimeout}
-	t, err := finder.Resolve(ctx, o.target)
+	pods := c.Pods(o.namespace)
+	t, err := c.ResolvePod(ctx, o.namespace, o.target)
 	if err != nil {
 		return err
 	}
-	pod, err := finder.Pick(ctx, t)
+	pod, err := c.PickPod(ctx, t, o.PodRunningTimeout)
 	if err != nil {
 		return err
 	}
@@ -173,14 +168,14 @@ func (o *Options) Run(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			o.serve(ctx, c, l, cur)
+			o.serve(ctx, pods, l, cur)
 		}()
 	}
 	fatal := make(chan error, 1)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := o.watchPod(ctx, finder, t, cur); err != nil {
+		if err := o.watchPod(ctx, pods, t, cur); err != nil {
 			fatal <- err
 			cancel()
 		}
@@ -235,7 +230,7 @@ type portListener struct {
 }
 
 // serve accepts connections and forwards each over its own stream.
-func (o *Options) serve(ctx context.Context, c *transport.Client, l net.Listener, cur *current) {
+func (o *Options) serve(ctx context.Context, pods *client.Resource, l net.Listener, cur *current) {
 	pl := l.(*portListener)
 	for {
 		conn, err := l.Accept()
@@ -244,8 +239,7 @@ func (o *Options) serve(ctx context.Context, c *transport.Client, l net.Listener
 		}
 		fmt.Fprintf(o.streams.Out, "Handling connection for %d\n", pl.local)
 		go func() {
-			path := stream.PortForwardPath(cur.get().Path(), pl.remote)
-			if err := stream.Forward(ctx, c, path, pl.remote, conn); err != nil && ctx.Err() == nil {
+			if err := pods.PortForward(ctx, cur.get().Metadata.Name, pl.remote, conn); err != nil && ctx.Err() == nil {
 				// This connection alone failed; the listener goes on.
 				fmt.Fprintf(o.streams.ErrOut, "error: %v\n", err)
 			}
@@ -255,7 +249,7 @@ func (o *Options) serve(ctx context.Context, c *transport.Client, l net.Listener
 
 // watchPod checks that the pod is still there. When it is gone (or being deleted), a TYPE/NAME target
 // moves to another ready pod of its selector; a pod named by itself ends the command.
-func (o *Options) watchPod(ctx context.Context, finder *pods.Finder, t *pods.Target, cur *current) error {
+func (o *Options) watchPod(ctx context.Context, pods *client.Resource, t *client.PodTarget, cur *current) error {
 	for {
 		select {
 		case <-ctx.Done():
@@ -263,11 +257,10 @@ func (o *Options) watchPod(ctx context.Context, finder *pods.Finder, t *pods.Tar
 		case <-time.After(o.checkInterval):
 		}
 		p := cur.get()
-		got, err := finder.Get(ctx, p.Metadata.Name)
-		var se *transport.StatusError
-		gone := errors.As(err, &se) && se.Reason == "NotFound"
+		got, err := pods.GetPod(ctx, p.Metadata.Name)
+		gone := client.IsNotFound(err)
 		if err == nil {
-			gone = got.Metadata.DeletionTimestamp != nil || got.Status.Phase == "Succeeded" || got.Status.Phase == "Failed"
+			gone = got.Metadata.DeletionTimestamp != nil || got.Completed()
 		}
 		if !gone {
 			continue
@@ -275,7 +268,7 @@ func (o *Options) watchPod(ctx context.Context, finder *pods.Finder, t *pods.Tar
 		if t.Selector == "" {
 			return fmt.Errorf("lost connection to pod: pod %s is gone", p.Metadata.Name)
 		}
-		next := o.nextPod(ctx, finder, t, p.Metadata.Name)
+		next := o.nextPod(ctx, pods, t, p.Metadata.Name)
 		if next == nil {
 			return ctx.Err()
 		}
@@ -285,18 +278,18 @@ func (o *Options) watchPod(ctx context.Context, finder *pods.Finder, t *pods.Tar
 }
 
 // nextPod waits for a running, ready pod of t other than old.
-func (o *Options) nextPod(ctx context.Context, finder *pods.Finder, t *pods.Target, old string) *pods.Pod {
+func (o *Options) nextPod(ctx context.Context, pods *client.Resource, t *client.PodTarget, old string) *client.Pod {
 	for {
-		list, err := finder.List(ctx, t.Selector)
+		list, err := pods.ListPods(ctx, t.Selector)
 		if err == nil {
-			var live []*pods.Pod
+			var live []*client.Pod
 			for _, p := range list {
 				if p.Metadata.Name != old && p.Metadata.DeletionTimestamp == nil && p.Status.Phase == "Running" && p.Ready() {
 					live = append(live, p)
 				}
 			}
 			if len(live) > 0 {
-				pods.SortActive(live)
+				client.SortPodsByActivity(live)
 				return live[0]
 			}
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -30,22 +29,14 @@ func (e *PortForwardError) Error() string {
 	return fmt.Sprintf("error forwarding port %d: %s", e.Port, e.Msg)
 }
 
-// PortForwardPath is the API path of a pod's port-forward for one port.
-func PortForwardPath(podPath string, port uint16) string {
-	return podPath + "/portforward?ports=" + strconv.Itoa(int(port))
-}
-
-// Forward carries one local connection to port through its own websocket at path (see PortForwardPath),
-// so that whatever happens to this connection touches no other. It returns when either side is done:
-// nil when the data ended normally, a *PortForwardError when the server reported one. local is closed.
-func Forward(ctx context.Context, c Client, path string, port uint16, local io.ReadWriteCloser) error {
+// Forward carries one local connection to port over c, a websocket dialled for that port alone (one
+// connection a websocket, so that whatever happens to this connection touches no other). It returns when
+// either side is done: nil when the data ended normally, a *PortForwardError when the server reported
+// one. local and c are closed.
+func (c *Conn) Forward(ctx context.Context, port uint16, local io.ReadWriteCloser) error {
 	defer local.Close()
-	conn, err := Dial(ctx, c, path, PortForwardProtocol)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.forward(ctx, port, local)
+	defer c.Close()
+	return c.forward(ctx, port, local)
 }
 
 func (c *Conn) forward(ctx context.Context, port uint16, local io.ReadWriteCloser) error {

@@ -343,7 +343,7 @@ func TestForward(t *testing.T) {
 	a, b := net.Pipe()
 	errc := make(chan error, 1)
 	go func() {
-		errc <- Forward(t.Context(), c, PortForwardPath("/api/v1/namespaces/ns/pods/p", 8080), 8080, b)
+		errc <- forward(t.Context(), c, "/api/v1/namespaces/ns/pods/p/portforward?ports=8080", 8080, b)
 	}()
 	if _, err := a.Write([]byte("hello")); err != nil {
 		t.Fatal(err)
@@ -369,9 +369,18 @@ func TestForwardRefused(t *testing.T) {
 	c := portForwardServer(t, true)
 	a, b := net.Pipe()
 	defer a.Close()
-	err := Forward(t.Context(), c, PortForwardPath("/p", 8080), 8080, b)
+	err := forward(t.Context(), c, "/p/portforward?ports=8080", 8080, b)
 	var pe *PortForwardError
 	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "error forwarding port 8080: dial tcp 127.0.0.1:8080: connect: connection refused") {
 		t.Fatalf("got %v", err)
 	}
+}
+
+func forward(ctx context.Context, c Client, path string, port uint16, local io.ReadWriteCloser) error {
+	conn, err := Dial(ctx, c, path, PortForwardProtocol)
+	if err != nil {
+		local.Close()
+		return err
+	}
+	return conn.Forward(ctx, port, local)
 }

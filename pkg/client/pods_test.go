@@ -1,7 +1,6 @@
-package pods
+package client
 
 import (
-	"bytes"
 	"encoding/json"
 	"testing"
 )
@@ -33,17 +32,23 @@ func TestDefaultContainer(t *testing.T) {
 	p.Metadata.Name = "p"
 	p.Spec.Containers = []Container{{Name: "a"}, {Name: "b"}}
 	p.Spec.InitContainers = []Container{{Name: "i"}}
-	var warn bytes.Buffer
-	c, err := p.Container("", false, &warn)
-	if err != nil || c.Name != "a" || warn.String() != `Defaulted container "a" out of: a, b, i (init)`+"\n" {
-		t.Errorf("%v %v %q", c, err, warn.String())
+	c, others, err := p.Container("")
+	if err != nil || c.Name != "a" || !others || p.AllContainerNames() != "a, b, i (init)" {
+		t.Errorf("%v %v %v %q", c, others, err, p.AllContainerNames())
 	}
-	warn.Reset()
 	p.Metadata.Annotations = map[string]string{DefaultContainerAnnotation: "b"}
-	if c, _ := p.Container("", false, &warn); c.Name != "b" || warn.Len() != 0 {
-		t.Errorf("annotation: %v %q", c, warn.String())
+	if c, others, _ := p.Container(""); c.Name != "b" || others {
+		t.Errorf("annotation: %v %v", c, others)
 	}
-	if _, err := p.Container("nope", false, &warn); err == nil || err.Error() != "container nope not found in pod p" {
+	if c, others, _ := p.Container("i"); c.Name != "i" || others {
+		t.Errorf("by name: %v %v", c, others)
+	}
+	if _, _, err := p.Container("nope"); err == nil || err.Error() != "container nope not found in pod p" {
 		t.Errorf("%v", err)
+	}
+	var single Pod
+	single.Spec.Containers = []Container{{Name: "only"}}
+	if c, others, _ := single.Container(""); c.Name != "only" || others {
+		t.Errorf("single: %v %v", c, others)
 	}
 }
