@@ -19,19 +19,19 @@ import (
 const tokenFileRefresh = time.Minute
 
 // authentication is the credential the chain presents. Like client-go's transport config, at most one
-// header credential applies: a bearer token (or token file) and basic auth are an error together; an exec
-// plugin is only used when neither they nor a client certificate are configured.
+// header credential applies: a bearer token (or token file) and basic auth are an error together; a
+// credential plugin is only used when neither they nor a client certificate are configured.
 type authentication struct {
 	wrap           func(http.RoundTripper) http.RoundTripper
-	sendClientCert bool               // the kubeconfig's client certificate goes into TLS
-	exec           *execAuthenticator // nil unless the exec plugin is the credential
+	sendClientCert bool              // the kubeconfig's client certificate goes into TLS
+	plugin         *credentialPlugin // nil unless a credential plugin is the credential
 }
 
-func (a *authentication) execCert() func() (*tls.Certificate, error) {
-	if a.exec == nil {
+func (a *authentication) pluginCert() func() (*tls.Certificate, error) {
+	if a.plugin == nil {
 		return nil
 	}
-	return a.exec.handshakeCert
+	return a.plugin.handshakeCert
 }
 
 func newAuthentication(r *config.Resolved, opts Options, secure bool, secrets *secretSet) (*authentication, error) {
@@ -73,12 +73,12 @@ func newAuthentication(r *config.Resolved, opts Options, secure bool, secrets *s
 			return &basicAuth{username: r.Username, password: r.Password, next: rt}
 		}
 	case r.Exec != nil && !a.sendClientCert:
-		ex, err := newExecAuthenticator(r, opts, secrets)
+		ex, err := newCredentialPlugin(r, opts, secrets)
 		if err != nil {
 			return nil, err
 		}
-		a.exec = ex
-		a.wrap = func(rt http.RoundTripper) http.RoundTripper { return &execAuth{a: ex, next: rt} }
+		a.plugin = ex
+		a.wrap = func(rt http.RoundTripper) http.RoundTripper { return &pluginAuth{a: ex, next: rt} }
 	}
 	return a, nil
 }

@@ -16,7 +16,7 @@ const maxRetries = 10
 // top to bottom, and the response travels back up:
 //
 //  1. connectionErrors  turns a failure to get any response into a *ConnectionError naming the server.
-//  2. authentication    exactly one of: bearer token / token file, basic auth, exec plugin (which re-runs
+//  2. authentication    exactly one of: bearer token / token file, basic auth, credential plugin (which re-runs
 //     once on 401 and resends). Client certificates are TLS, so they live in the transport.
 //  3. impersonation     Impersonate-User, -Uid, -Group (repeated), -Extra-<key>.
 //  4. warnings          the server's Warning headers (code 299) to Options.Warn, each text once.
@@ -31,7 +31,7 @@ const maxRetries = 10
 //     as kubectl does.
 //     Options.Middleware, the caller's own layers, sit here: below retry and debug, above compression.
 //  8. compression       asks for gzip and decodes it, unless the cluster says disable-compression.
-//  9. transport         (or Options.Base) TLS (CA, client certificate from kubeconfig or from the exec plugin, rotating),
+//  9. transport         (or Options.Base) TLS (CA, client certificate from kubeconfig or from the credential plugin, rotating),
 //     HTTP/2, proxy (proxy-url or the environment), dial/TLS/keep-alive/response-header timeouts; HTTP/1.1
 //     for upgrades.
 //
@@ -50,14 +50,14 @@ func chain(r *config.Resolved, server *url.URL, opts Options) (http.RoundTripper
 			environ:        opts.Environ,
 			headerTimeout:  responseHeaderTimeout(r.RequestTimeout),
 			sendClientCert: auth.sendClientCert,
-			execCert:       auth.execCert(),
+			pluginCert:     auth.pluginCert(),
 		})
 		if err != nil {
 			return nil, err
 		}
-		if auth.exec != nil {
+		if auth.plugin != nil {
 			// A new client certificate from the plugin must not wait for old connections to die.
-			auth.exec.onCertRotate = tr.closeConnections
+			auth.plugin.onCertRotate = tr.closeConnections
 		}
 		rt = tr
 	}

@@ -29,7 +29,7 @@ type Options struct {
 	// nothing below it touches the process environment. (HTTPS_PROXY and friends are read by net/http.)
 	Environ []string
 
-	// What an exec credential plugin in interactive mode may use.
+	// What an credential plugin in interactive mode may use.
 	Stdin           io.Reader
 	Stderr          io.Writer // the plugin's stderr; nil means the process's, resolved by New
 	StdinIsTerminal bool

@@ -296,7 +296,7 @@ const (
 	CauseNetwork     = "network error"
 )
 
-// credentialsErrText starts the error of an exec plugin that could not produce credentials.
+// credentialsErrText starts the error of a credential plugin that could not produce credentials.
 const credentialsErrText = "getting credentials: "
 
 // ConnectionError is a request that got no HTTP response at all.

@@ -26,7 +26,7 @@ import (
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
-// The test binary doubles as an exec credential plugin: the client runs os.Executable() with
+// The test binary doubles as an credential plugin: the client runs os.Executable() with
 // KUBEX_TEST_EXEC_PLUGIN=1 in the plugin's env, and TestMain then behaves as the plugin.
 const pluginEnv = "KUBEX_TEST_EXEC_PLUGIN"
 
@@ -70,11 +70,11 @@ func testPlugin() int {
 		code, _ := strconv.Atoi(s)
 		return code
 	}
-	var in execCredential
+	var in pluginCredential
 	if err := json.Unmarshal([]byte(info), &in); err != nil {
 		return 92
 	}
-	out := execCredential{APIVersion: in.APIVersion, Kind: "ExecCredential", Status: &execCredentialStatus{}}
+	out := pluginCredential{APIVersion: in.APIVersion, Kind: "ExecCredential", Status: &pluginCredentialStatus{}}
 	if v := os.Getenv("PLUGIN_API_VERSION"); v != "" {
 		out.APIVersion = v
 	}

@@ -73,15 +73,15 @@ func (t *transport) closeConnections() {
 type transportOptions struct {
 	environ       []string      // for DISABLE_HTTP2
 	headerTimeout time.Duration // see responseHeaderTimeout; 0 is none
-	// sendClientCert says whether the kubeconfig's client certificate is the credential; execCert, when not
-	// nil, supplies the exec plugin's certificate during handshakes.
+	// sendClientCert says whether the kubeconfig's client certificate is the credential; pluginCert, when not
+	// nil, supplies the credential plugin's certificate during handshakes.
 	sendClientCert bool
-	execCert       func() (*tls.Certificate, error)
+	pluginCert     func() (*tls.Certificate, error)
 }
 
 // newTransport builds the transport.
 func newTransport(r *config.Resolved, o transportOptions) (*transport, error) {
-	tc, err := tlsConfig(r, o.sendClientCert, o.execCert)
+	tc, err := tlsConfig(r, o.sendClientCert, o.pluginCert)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func proxyFor(r *config.Resolved) (httpProxy func(*http.Request) (*url.URL, erro
 }
 
 // tlsConfig is the client TLS configuration, following client-go's TLSConfigFor.
-func tlsConfig(r *config.Resolved, sendClientCert bool, execCert func() (*tls.Certificate, error)) (*tls.Config, error) {
+func tlsConfig(r *config.Resolved, sendClientCert bool, pluginCert func() (*tls.Certificate, error)) (*tls.Config, error) {
 	if hasCA(r) && r.InsecureSkipTLSVerify {
 		return nil, errors.New("specifying a root certificates file with the insecure flag is not allowed")
 	}
@@ -207,8 +207,8 @@ func tlsConfig(r *config.Resolved, sendClientCert bool, execCert func() (*tls.Ce
 			}
 			load = func() (*tls.Certificate, error) { return &cert, nil }
 		}
-	} else if execCert != nil {
-		load = execCert
+	} else if pluginCert != nil {
+		load = pluginCert
 	}
 	if load != nil {
 		tc.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {

@@ -549,7 +549,7 @@ func TestResponseHeaderTimeout(t *testing.T) {
 }
 
 // TestEnviron: DISABLE_HTTP2 comes from Options.Environ, not the process (for the plugin's environment see
-// TestExecPluginEnviron).
+// TestCredentialPluginEnviron).
 func TestEnviron(t *testing.T) {
 	t.Setenv("DISABLE_HTTP2", "1") // what the process has only matters when Environ is nil
 	srv := whoServer(t)

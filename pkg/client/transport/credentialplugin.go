@@ -1,5 +1,10 @@
 package transport
 
+// Credential plugins (kubeconfig users[].user.exec): a local program run to get a token or a client
+// certificate, speaking client.authentication.k8s.io ExecCredential on stdin/stdout. They are called
+// credential plugins here so that "exec" means remote exec (pkg/exec) only; the messages users read keep
+// kubectl's words ("exec plugin: ...").
+
 import (
 	"bytes"
 	"crypto/tls"
@@ -21,9 +26,9 @@ import (
 )
 
 const (
-	execInfoEnv = "KUBERNETES_EXEC_INFO"
-	// execWaitDelay is how long a finished plugin's stdin/stdout copying may take before it is cut off.
-	execWaitDelay = time.Second
+	pluginInfoEnv = "KUBERNETES_EXEC_INFO"
+	// pluginWaitDelay is how long a finished plugin's stdin/stdout copying may take before it is cut off.
+	pluginWaitDelay = time.Second
 
 	// installHintHelp is client-go's text after "executable X not found", so users recognise it.
 	installHintHelp = `
@@ -34,27 +39,27 @@ To learn more about this feature, consult the documentation available at:
       https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins`
 )
 
-// execCredential is client.authentication.k8s.io ExecCredential; v1 and v1beta1 share this shape.
-type execCredential struct {
-	APIVersion string                `json:"apiVersion"`
-	Kind       string                `json:"kind"`
-	Spec       execCredentialSpec    `json:"spec"`
-	Status     *execCredentialStatus `json:"status,omitempty"`
+// pluginCredential is client.authentication.k8s.io ExecCredential; v1 and v1beta1 share this shape.
+type pluginCredential struct {
+	APIVersion string                  `json:"apiVersion"`
+	Kind       string                  `json:"kind"`
+	Spec       pluginCredentialSpec    `json:"spec"`
+	Status     *pluginCredentialStatus `json:"status,omitempty"`
 }
 
-type execCredentialSpec struct {
-	Cluster     *execCluster `json:"cluster,omitempty"`
-	Interactive bool         `json:"interactive"`
+type pluginCredentialSpec struct {
+	Cluster     *pluginCluster `json:"cluster,omitempty"`
+	Interactive bool           `json:"interactive"`
 }
 
-type execCredentialStatus struct {
+type pluginCredentialStatus struct {
 	ExpirationTimestamp   *time.Time `json:"expirationTimestamp,omitempty"`
 	Token                 string     `json:"token,omitempty"`
 	ClientCertificateData string     `json:"clientCertificateData,omitempty"`
 	ClientKeyData         string     `json:"clientKeyData,omitempty"`
 }
 
-type execCluster struct {
+type pluginCluster struct {
 	Server                   string          `json:"server"`
 	TLSServerName            string          `json:"tls-server-name,omitempty"`
 	InsecureSkipTLSVerify    bool            `json:"insecure-skip-tls-verify,omitempty"`
@@ -64,21 +69,21 @@ type execCluster struct {
 	Config                   json.RawMessage `json:"config,omitempty"`
 }
 
-// execCreds is what one plugin run produced.
-type execCreds struct {
+// pluginCreds is what one plugin run produced.
+type pluginCreds struct {
 	token string
 	cert  *tls.Certificate // nil when the plugin returned only a token
 }
 
-// execAuthenticator runs a credential plugin and caches its answer until status.expirationTimestamp.
-type execAuthenticator struct {
+// credentialPlugin runs a credential plugin and caches its answer until status.expirationTimestamp.
+type credentialPlugin struct {
 	command     string
 	args        []string
 	env         []string
 	apiVersion  string
 	installHint string // control characters already made harmless by config.Resolve
 	mode        string // Never, IfAvailable, Always
-	cluster     *execCluster
+	cluster     *pluginCluster
 
 	stdin                   io.Reader
 	stderr                  io.Writer
@@ -93,11 +98,11 @@ type execAuthenticator struct {
 
 	// mu also serialises plugin runs: an interactive plugin must prompt once, not once per request.
 	mu    sync.Mutex
-	creds *execCreds
+	creds *pluginCreds
 	exp   time.Time
 }
 
-func newExecAuthenticator(r *config.Resolved, opts Options, secrets *secretSet) (*execAuthenticator, error) {
+func newCredentialPlugin(r *config.Resolved, opts Options, secrets *secretSet) (*credentialPlugin, error) {
 	ec := r.Exec
 	switch ec.APIVersion {
 	case "client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1":
@@ -120,7 +125,7 @@ func newExecAuthenticator(r *config.Resolved, opts Options, secrets *secretSet) 
 	default:
 		return nil, fmt.Errorf("invalid interactiveMode for %s: %q", userName(r), mode)
 	}
-	a := &execAuthenticator{
+	a := &credentialPlugin{
 		command:                 ec.Command,
 		args:                    ec.Args,
 		apiVersion:              ec.APIVersion,
@@ -133,14 +138,14 @@ func newExecAuthenticator(r *config.Resolved, opts Options, secrets *secretSet) 
 		stdinUnavailableMessage: opts.StdinUnavailableMessage,
 		baseEnv:                 opts.Environ,
 		now:                     time.Now,
-		waitDelay:               execWaitDelay,
+		waitDelay:               pluginWaitDelay,
 		secrets:                 secrets,
 	}
 	for _, e := range ec.Env {
 		a.env = append(a.env, e.Name+"="+e.Value)
 	}
 	if ec.ProvideClusterInfo {
-		c, err := execClusterInfo(r)
+		c, err := pluginClusterInfo(r)
 		if err != nil {
 			return nil, err
 		}
@@ -149,9 +154,9 @@ func newExecAuthenticator(r *config.Resolved, opts Options, secrets *secretSet) 
 	return a, nil
 }
 
-// execClusterInfo is spec.cluster, built from the resolved (overridden) settings as client-go's
+// pluginClusterInfo is spec.cluster, built from the resolved (overridden) settings as client-go's
 // ConfigToExecCluster builds it from rest.Config; only the extension comes from the kubeconfig cluster.
-func execClusterInfo(r *config.Resolved) (*execCluster, error) {
+func pluginClusterInfo(r *config.Resolved) (*pluginCluster, error) {
 	ca := r.CertificateAuthorityData
 	if len(ca) == 0 && r.CertificateAuthority != "" {
 		b, err := os.ReadFile(r.CertificateAuthority)
@@ -160,7 +165,7 @@ func execClusterInfo(r *config.Resolved) (*execCluster, error) {
 		}
 		ca = b
 	}
-	c := &execCluster{
+	c := &pluginCluster{
 		Server:                   r.Server,
 		TLSServerName:            r.TLSServerName,
 		InsecureSkipTLSVerify:    r.InsecureSkipTLSVerify,
@@ -179,7 +184,7 @@ func execClusterInfo(r *config.Resolved) (*execCluster, error) {
 }
 
 // get returns the cached credentials, running the plugin when there are none or they expired.
-func (a *execAuthenticator) get() (*execCreds, error) {
+func (a *credentialPlugin) get() (*pluginCreds, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.creds != nil && (a.exp.IsZero() || !a.now().After(a.exp)) {
@@ -192,7 +197,7 @@ func (a *execAuthenticator) get() (*execCreds, error) {
 }
 
 // refresh re-runs the plugin after a 401, unless another request already replaced the creds that failed.
-func (a *execAuthenticator) refresh(failed *execCreds) error {
+func (a *credentialPlugin) refresh(failed *pluginCreds) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.creds != failed {
@@ -202,10 +207,10 @@ func (a *execAuthenticator) refresh(failed *execCreds) error {
 }
 
 // handshakeCert is tls.Config.GetClientCertificate's source. It runs the plugin only when nothing is cached:
-// execAuth refreshes expired credentials before each request dials, and a second run here would both
+// pluginAuth refreshes expired credentials before each request dials, and a second run here would both
 // double the plugin runs for credentials that arrive already expired (clock skew) and rotate the
 // certificate under the very connection being handshaken.
-func (a *execAuthenticator) handshakeCert() (*tls.Certificate, error) {
+func (a *credentialPlugin) handshakeCert() (*tls.Certificate, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.creds == nil {
@@ -216,7 +221,7 @@ func (a *execAuthenticator) handshakeCert() (*tls.Certificate, error) {
 	return a.creds.cert, nil
 }
 
-func (a *execAuthenticator) interactive() (bool, error) {
+func (a *credentialPlugin) interactive() (bool, error) {
 	switch a.mode {
 	case "Never":
 		return false, nil
@@ -239,15 +244,15 @@ func (a *execAuthenticator) interactive() (bool, error) {
 
 // runLocked runs the plugin and stores what it returned. Its stdout is credentials: it never reaches an
 // error message or a log.
-func (a *execAuthenticator) runLocked() error {
+func (a *credentialPlugin) runLocked() error {
 	interactive, err := a.interactive()
 	if err != nil {
 		return fmt.Errorf("exec plugin cannot support interactive mode: %w", err)
 	}
-	info, err := json.Marshal(execCredential{
+	info, err := json.Marshal(pluginCredential{
 		APIVersion: a.apiVersion,
 		Kind:       "ExecCredential",
-		Spec:       execCredentialSpec{Cluster: a.cluster, Interactive: interactive},
+		Spec:       pluginCredentialSpec{Cluster: a.cluster, Interactive: interactive},
 	})
 	if err != nil {
 		return fmt.Errorf("encode ExecCredentials: %v", err)
@@ -255,7 +260,7 @@ func (a *execAuthenticator) runLocked() error {
 
 	var stdout bytes.Buffer
 	cmd := exec.Command(a.command, a.args...)
-	cmd.Env = slices.Concat(a.baseEnv, a.env, []string{execInfoEnv + "=" + string(info)})
+	cmd.Env = slices.Concat(a.baseEnv, a.env, []string{pluginInfoEnv + "=" + string(info)})
 	cmd.Stdout = &stdout
 	cmd.Stderr = a.stderr
 	if interactive {
@@ -272,7 +277,7 @@ func (a *execAuthenticator) runLocked() error {
 		return a.runError(err)
 	}
 
-	var cred execCredential
+	var cred pluginCredential
 	if err := json.Unmarshal(stdout.Bytes(), &cred); err != nil {
 		// Only the decoder's complaint, never the output itself.
 		return fmt.Errorf("decoding stdout: %v", jsonErrorWithoutInput(err))
@@ -293,7 +298,7 @@ func (a *execAuthenticator) runLocked() error {
 	if (st.ClientCertificateData == "") != (st.ClientKeyData == "") {
 		return errors.New("exec plugin returned only certificate or key, not both")
 	}
-	creds := &execCreds{token: st.Token}
+	creds := &pluginCreds{token: st.Token}
 	if st.ClientCertificateData != "" {
 		cert, err := tls.X509KeyPair([]byte(st.ClientCertificateData), []byte(st.ClientKeyData))
 		if err != nil {
@@ -338,7 +343,7 @@ func pluginStdin(in io.Reader) (*os.File, func(), error) {
 }
 
 // runError says what went wrong with the plugin binary in client-go's words.
-func (a *execAuthenticator) runError(err error) error {
+func (a *credentialPlugin) runError(err error) error {
 	var execErr *exec.Error
 	var exitErr *exec.ExitError
 	switch {
@@ -388,13 +393,13 @@ func jsonErrorWithoutInput(err error) error {
 	return errors.New("invalid ExecCredential")
 }
 
-// execAuth puts the plugin's token on requests and gives the plugin one more chance after a 401.
-type execAuth struct {
-	a    *execAuthenticator
+// pluginAuth puts the plugin's token on requests and gives the plugin one more chance after a 401.
+type pluginAuth struct {
+	a    *credentialPlugin
 	next http.RoundTripper
 }
 
-func (e *execAuth) RoundTrip(req *http.Request) (*http.Response, error) {
+func (e *pluginAuth) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Header.Get("Authorization") != "" {
 		return e.next.RoundTrip(req)
 	}
@@ -423,7 +428,7 @@ func (e *execAuth) RoundTrip(req *http.Request) (*http.Response, error) {
 	return e.send(again, fresh)
 }
 
-func (e *execAuth) send(req *http.Request, creds *execCreds) (*http.Response, error) {
+func (e *pluginAuth) send(req *http.Request, creds *pluginCreds) (*http.Response, error) {
 	req = req.Clone(req.Context())
 	if creds.token != "" {
 		req.Header.Set("Authorization", "Bearer "+creds.token)

@@ -47,13 +47,13 @@ func pluginRuns(t *testing.T, dir string) int {
 	return strings.Count(string(b), "\n")
 }
 
-func pluginInfo(t *testing.T, dir string, n int) execCredential {
+func pluginInfo(t *testing.T, dir string, n int) pluginCredential {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "info-"+strconv.Itoa(n)+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c execCredential
+	var c pluginCredential
 	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatalf("KUBERNETES_EXEC_INFO %s: %v", b, err)
 	}
@@ -89,7 +89,7 @@ func (a *authServer) requests() (seen, bodies []string) {
 	return append([]string(nil), a.seen...), append([]string(nil), a.bodies...)
 }
 
-func TestExecPluginTokenCachedUntilExpiry(t *testing.T) {
+func TestCredentialPluginTokenCachedUntilExpiry(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		expiresIn string
@@ -122,11 +122,11 @@ func TestExecPluginTokenCachedUntilExpiry(t *testing.T) {
 	}
 }
 
-func TestExecPluginExpiryClock(t *testing.T) {
+func TestCredentialPluginExpiryClock(t *testing.T) {
 	// The cache honours expirationTimestamp against the authenticator's clock.
 	ec, dir := pluginConfig(t, "client.authentication.k8s.io/v1beta1", "", map[string]string{
 		"PLUGIN_TOKEN": "tok", "PLUGIN_EXPIRES_IN": "10m"})
-	a, err := newExecAuthenticator(&config.Resolved{Exec: ec}, Options{}, &secretSet{})
+	a, err := newCredentialPlugin(&config.Resolved{Exec: ec}, Options{}, &secretSet{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestExecPluginExpiryClock(t *testing.T) {
 	}
 }
 
-func TestExecPluginInfo(t *testing.T) {
+func TestCredentialPluginInfo(t *testing.T) {
 	srv := tlsServer(t, &authServer{ok: map[string]bool{"tok-1": true}})
 	r := resolvedFor(srv)
 	r.TLSServerName = "example.com"
@@ -190,7 +190,7 @@ func TestExecPluginInfo(t *testing.T) {
 	}
 }
 
-func TestExecPluginRerunOn401(t *testing.T) {
+func TestCredentialPluginRerunOn401(t *testing.T) {
 	tests := []struct {
 		name       string
 		body       func() io.Reader
@@ -240,7 +240,7 @@ func TestExecPluginRerunOn401(t *testing.T) {
 	}
 }
 
-func TestExecPluginErrors(t *testing.T) {
+func TestCredentialPluginErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		mutate  func(ec *config.ExecConfig)
@@ -336,7 +336,7 @@ func TestExecPluginErrors(t *testing.T) {
 	}
 }
 
-func TestExecPluginInteractiveMode(t *testing.T) {
+func TestCredentialPluginInteractiveMode(t *testing.T) {
 	tests := []struct {
 		name            string
 		mode            string
@@ -395,7 +395,7 @@ func TestExecPluginInteractiveMode(t *testing.T) {
 	}
 }
 
-func TestExecPluginClientCertificateRotates(t *testing.T) {
+func TestCredentialPluginClientCertificateRotates(t *testing.T) {
 	var mu sync.Mutex
 	var cns []string
 	srv := tlsServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -428,8 +428,8 @@ func TestExecPluginClientCertificateRotates(t *testing.T) {
 	}
 }
 
-func TestExecPluginSkippedForOtherCredentials(t *testing.T) {
-	// client-go ignores the exec plugin when the user also has a token, basic auth or a client certificate.
+func TestCredentialPluginSkippedForOtherCredentials(t *testing.T) {
+	// client-go ignores the credential plugin when the user also has a token, basic auth or a client certificate.
 	as := &authServer{ok: map[string]bool{"static": true}}
 	srv := tlsServer(t, as)
 	r := resolvedFor(srv)
@@ -445,12 +445,12 @@ func TestExecPluginSkippedForOtherCredentials(t *testing.T) {
 	}
 }
 
-func TestExecPluginStdinThatNeverEnds(t *testing.T) {
+func TestCredentialPluginStdinThatNeverEnds(t *testing.T) {
 	// An interactive plugin that does not read stdin must not hang the client on a reader without EOF.
 	ec, _ := pluginConfig(t, "client.authentication.k8s.io/v1", "IfAvailable", map[string]string{"PLUGIN_TOKEN": "tok"})
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	a, err := newExecAuthenticator(&config.Resolved{Exec: ec}, Options{Stdin: pr, StdinIsTerminal: true}, &secretSet{})
+	a, err := newCredentialPlugin(&config.Resolved{Exec: ec}, Options{Stdin: pr, StdinIsTerminal: true}, &secretSet{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,23 +470,23 @@ func TestExecPluginStdinThatNeverEnds(t *testing.T) {
 	}
 }
 
-// TestExecPluginEnviron: the plugin's environment is Options.Environ plus the kubeconfig's env, which wins.
-func TestExecPluginEnviron(t *testing.T) {
+// TestCredentialPluginEnviron: the plugin's environment is Options.Environ plus the kubeconfig's env, which wins.
+func TestCredentialPluginEnviron(t *testing.T) {
 	t.Setenv("PLUGIN_TOKEN", "from-process") // not in Options.Environ: must not reach the plugin
 	for _, tc := range []struct {
-		name    string
-		environ []string
-		execEnv map[string]string
-		want    string
+		name      string
+		environ   []string
+		pluginEnv map[string]string
+		want      string
 	}{
 		{name: "Environ is the base", environ: []string{"PLUGIN_TOKEN=from-environ"}, want: "Bearer from-environ-1"},
 		{name: "kubeconfig env wins", environ: []string{"PLUGIN_TOKEN=from-environ"},
-			execEnv: map[string]string{"PLUGIN_TOKEN": "from-kubeconfig"}, want: "Bearer from-kubeconfig-1"},
+			pluginEnv: map[string]string{"PLUGIN_TOKEN": "from-kubeconfig"}, want: "Bearer from-kubeconfig-1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			as := &authServer{}
 			r := resolvedFor(tlsServer(t, as))
-			r.Exec, _ = pluginConfig(t, "client.authentication.k8s.io/v1", "Never", tc.execEnv)
+			r.Exec, _ = pluginConfig(t, "client.authentication.k8s.io/v1", "Never", tc.pluginEnv)
 			environ := slices.Clip(tc.environ)
 			c := newClient(t, r, Options{Environ: environ})
 			get(t, c, "/api")
