@@ -24,8 +24,8 @@ type Options struct {
 	Verbosity int       // -v: 6 request lines, 7 request headers, 8 response headers and truncated bodies, 9+ full bodies
 	DebugOut  io.Writer // where -v output goes (stderr)
 
-	// Environ is the environment the client works in, "KEY=value" as os.Environ returns it: the exec
-	// plugin's base environment, and DISABLE_HTTP2. nil means the process's, which New reads once so that
+	// Environ is the environment the client works in, "KEY=value" as os.Environ returns it: the
+	// credential plugin's base environment, and DISABLE_HTTP2. nil means the process's, which New reads once so that
 	// nothing below it touches the process environment. (HTTPS_PROXY and friends are read by net/http.)
 	Environ []string
 
