@@ -87,6 +87,8 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 		return errors.New("cannot specify --patch and --patch-file together")
 	case o.Patch == "" && o.PatchFile == "":
 		return errors.New("must specify --patch or --patch-file containing the contents of the patch")
+	case client.PatchType(o.Type).ContentType() == "":
+		return fmt.Errorf("--type must be one of [json merge strategic apply], not %q", o.Type)
 	case o.ForceConflicts && o.Type != "apply":
 		return errors.New("--force-conflicts only works with --type apply")
 	}
