@@ -19,14 +19,13 @@ import (
 
 // Options holds the flags of `kubex apply`.
 type Options struct {
-	Filenames      []string
-	Recursive      bool
+	Files          cmdutil.FilenameFlags
 	ServerSide     bool
-	FieldManager   string
+	FieldManager   cmdutil.FieldManagerFlags
 	ForceConflicts bool
-	DryRun         string
-	Output         string
-	Selector       string
+	DryRun         cmdutil.DryRunFlags
+	Print          cmdutil.PrintFlags
+	Selector       cmdutil.SelectorFlags
 	Validation     string
 	Concurrency    int
 	Wait           bool
@@ -34,11 +33,13 @@ type Options struct {
 
 	namespace string
 	explicit  bool
+	dryRun    cmdutil.DryRunStrategy
 
 	streams   *iostreams.IOStreams
 	client    func() (*client.Client, error)
 	discovery func() (*discovery.Discovery, error)
 	resolved  func() (*config.Resolved, error)
+	warn      func(string)
 }
 
 // defaultConcurrency is how many objects are applied at once over the one HTTP/2 connection: enough to
@@ -47,8 +48,11 @@ const defaultConcurrency = 32
 
 // NewCmdApply builds `kubex apply`.
 func NewCmdApply(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
-	o := &Options{ServerSide: true, FieldManager: "kubex", DryRun: "none", Validation: "strict", Concurrency: defaultConcurrency,
-		Timeout: 5 * time.Minute, streams: streams, client: f.Client, discovery: f.Discovery, resolved: f.Resolved}
+	o := &Options{ServerSide: true, FieldManager: cmdutil.FieldManagerFlags{FieldManager: "kubex"}, Validation: "strict",
+		Concurrency: defaultConcurrency, Timeout: 5 * time.Minute,
+		Files:   cmdutil.FilenameFlags{Usage: "The files that contain the configurations to apply."},
+		DryRun:  cmdutil.DryRunFlags{Usage: `Must be "none" or "server". If server, the server checks and answers as if it applied, and stores nothing.`},
+		streams: streams, client: f.Client, discovery: f.Discovery, resolved: f.Resolved, warn: f.Warn}
 	cmd := &cobra.Command{
 		Use:   "apply --server-side -f FILENAME",
 		Short: "Apply a configuration to resources with server-side apply",
@@ -74,22 +78,19 @@ file with their CRD; everything else is applied in parallel. Results are printed
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringSliceVarP(&o.Filenames, "filename", "f", nil, "The files that contain the configurations to apply.")
-	fs.BoolVarP(&o.Recursive, "recursive", "R", false, "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.")
+	o.Files.AddFlags(fs)
 	fs.BoolVar(&o.ServerSide, "server-side", true, "Server-side apply, kubex's only way to apply (the default).")
-	fs.StringVar(&o.FieldManager, "field-manager", o.FieldManager, "Name of the manager used to track field ownership.")
+	o.FieldManager.AddFlags(fs)
 	fs.BoolVar(&o.ForceConflicts, "force-conflicts", false, "If true, take the fields other managers own instead of failing with a conflict.")
-	fs.StringVar(&o.DryRun, "dry-run", "none", `Must be "none" or "server". If server, the server checks and answers as if it applied, and stores nothing.`)
-	fs.Lookup("dry-run").NoOptDefVal = "unchanged"
-	fs.StringVarP(&o.Output, "output", "o", "", "Output format. One of: (json, yaml, name).")
-	fs.StringVarP(&o.Selector, "selector", "l", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.")
+	o.DryRun.AddFlags(fs)
+	o.Print.AddFlags(fs)
+	o.Selector.AddFlags(fs)
 	fs.StringVar(&o.Validation, "validate", o.Validation, `Must be one of: strict (or true), warn, ignore (or false). How the server treats unknown or duplicate fields.`)
 	fs.Lookup("validate").NoOptDefVal = "strict"
 	fs.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "How many objects are applied at once.")
 	fs.BoolVar(&o.Wait, "wait", false, "After applying, wait until every applied object that has conditions is Ready, Available or Established.")
 	fs.DurationVar(&o.Timeout, "timeout", o.Timeout, "With --wait, how long to wait before giving up.")
-	_ = cmd.MarkFlagFilename("filename", "json", "yaml", "yml")
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]cobra.Completion{"json", "yaml", "name"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(cmdutil.ObjectFormats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("dry-run", cobra.FixedCompletions([]cobra.Completion{"none", "server"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -110,21 +111,23 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 // Validate rejects what kubex does not do, saying why.
 func (o *Options) Validate(cmd *cobra.Command) error {
 	switch {
-	case len(o.Filenames) == 0:
+	case !o.Files.Given():
 		return cmdutil.UsageErrorf(cmd, "must specify one of -f and -k")
 	case !o.ServerSide:
 		return errors.New("--server-side=false: kubex applies only with server-side apply, which keeps field ownership on the server and needs no last-applied annotation; use kubectl for client-side apply")
-	case o.DryRun == "client":
+	}
+	var err error
+	if o.dryRun, err = o.DryRun.Strategy(o.warn); err != nil {
+		return err
+	}
+	switch {
+	case o.dryRun == cmdutil.DryRunClient:
 		return errors.New("--dry-run=client doesn't work with server-side apply (did you mean --dry-run=server instead?)")
-	case o.DryRun == "unchanged":
-		return errors.New(`--dry-run needs a value: "none" or "server"`)
-	case o.DryRun != "none" && o.DryRun != "server":
-		//lint:ignore ST1005 kubectl's wording, capital and full stop included
-		return fmt.Errorf(`Invalid dry-run value (%v). Must be "none" or "server".`, o.DryRun)
-	case o.Output != "" && o.Output != "json" && o.Output != "yaml" && o.Output != "name":
-		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,name,yaml", o.Output)
 	case o.Concurrency < 1:
 		return cmdutil.UsageErrorf(cmd, "--concurrency must be at least 1")
+	}
+	if err := o.Print.Complete(); err != nil {
+		return err
 	}
 	switch o.Validation {
 	case "strict", "true":

@@ -24,8 +24,10 @@ import (
 
 // NewCmdDiff builds `kubex diff`: what apply would change, as the server computes it.
 func NewCmdDiff(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
-	o := &Options{ServerSide: true, FieldManager: "kubex", DryRun: "server", Validation: "Strict", Concurrency: defaultConcurrency,
-		streams: streams, client: f.Client, discovery: f.Discovery, resolved: f.Resolved}
+	o := &Options{ServerSide: true, FieldManager: cmdutil.FieldManagerFlags{FieldManager: "kubex"}, dryRun: cmdutil.DryRunServer,
+		Validation: "Strict", Concurrency: defaultConcurrency,
+		Files:   cmdutil.FilenameFlags{Usage: "Filename, directory, or URL to files contains the configuration to diff"},
+		streams: streams, client: f.Client, discovery: f.Discovery, resolved: f.Resolved, warn: f.Warn}
 	cmd := &cobra.Command{
 		Use:   "diff -f FILENAME",
 		Short: "Diff the live version against what apply would make of it",
@@ -42,20 +44,18 @@ KUBECTL_EXTERNAL_DIFF names another diff program, run with the LIVE and MERGED d
 			if err := o.Complete(cmd, args); err != nil {
 				return diffError(err)
 			}
-			if len(o.Filenames) == 0 {
+			if !o.Files.Given() {
 				return diffError(cmdutil.UsageErrorf(cmd, "must specify one of -f and -k"))
 			}
 			return o.runDiff(cmd.Context(), f.Getenv("KUBECTL_EXTERNAL_DIFF"))
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringSliceVarP(&o.Filenames, "filename", "f", nil, "Filename, directory, or URL to files contains the configuration to diff")
-	fs.BoolVarP(&o.Recursive, "recursive", "R", false, "Process the directory used in -f, --filename recursively.")
-	fs.StringVar(&o.FieldManager, "field-manager", o.FieldManager, "Name of the manager used to track field ownership.")
+	o.Files.AddFlags(fs)
+	o.FieldManager.AddFlags(fs)
 	fs.BoolVar(&o.ForceConflicts, "force-conflicts", false, "If true, the server-side apply of the dry run takes fields other managers own.")
-	fs.StringVarP(&o.Selector, "selector", "l", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.")
+	o.Selector.AddFlags(fs)
 	fs.BoolVar(&o.ServerSide, "server-side", true, "Server-side apply, kubex's only way (the default).")
-	_ = cmd.MarkFlagFilename("filename", "json", "yaml", "yml")
 	return cmd
 }
 
@@ -79,11 +79,11 @@ func (o *Options) runDiff(ctx context.Context, external string) error {
 	}
 	for _, it := range p.items {
 		if it.crdScoped != nil {
-			it.err = &objectError{what: p.describe(it), where: it.obj.Where(),
+			it.err = &objectError{what: it.ref().String(), where: it.obj.Where(),
 				err: errors.New("its CustomResourceDefinition is in the same input and not served yet: apply the CRD first")}
 		}
 	}
-	p.applyAll(ctx, p.items) // DryRun is "server": nothing is stored
+	p.applyAll(ctx, p.items) // the dry run is the server's: nothing is stored
 	var live, merged []diffFile
 	var errs []error
 	for _, it := range p.items {
@@ -93,7 +93,7 @@ func (o *Options) runDiff(ctx context.Context, external string) error {
 		}
 		before, err := p.live(ctx, it)
 		if err != nil {
-			errs = append(errs, &objectError{what: p.describe(it), where: it.obj.Where(), err: err})
+			errs = append(errs, &objectError{what: it.ref().String(), where: it.obj.Where(), err: err})
 			continue
 		}
 		after, err := cleanObject(it.result)

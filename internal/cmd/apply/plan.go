@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
+	"github.com/kubex-cli/kubex/pkg/client/wait"
 	"github.com/kubex-cli/kubex/pkg/manifest"
 	"github.com/kubex-cli/kubex/pkg/printers"
 	"github.com/kubex-cli/kubex/pkg/selector"
@@ -47,11 +47,11 @@ type plan struct {
 // plan reads and checks all input before anything is sent: every document parsed, every object's type
 // served by the server or defined by a CRD of the input, namespaces decided.
 func (o *Options) plan(ctx context.Context) (*plan, error) {
-	objs, err := manifest.Read(o.Filenames, o.Recursive, o.streams.In)
+	objs, err := o.Files.Read(o.streams.In)
 	if err != nil {
 		return nil, err
 	}
-	sel, err := selector.Parse(o.Selector)
+	sel, err := selector.Parse(o.Selector.Labels)
 	if err != nil {
 		return nil, err
 	}
@@ -151,12 +151,12 @@ func (p *plan) run(ctx context.Context) error {
 	if err := p.awaitCRDs(ctx, first); err != nil {
 		for _, it := range rest {
 			if it.crdScoped != nil {
-				it.err = &objectError{what: p.describe(it), where: it.obj.Where(), err: err}
+				it.err = &objectError{what: it.ref().String(), where: it.obj.Where(), err: err}
 			}
 		}
 	}
 	p.applyAll(ctx, rest)
-	if err := <-printed; err != nil || !p.o.Wait || p.o.DryRun == "server" {
+	if err := <-printed; err != nil || !p.o.Wait || p.o.dryRun != cmdutil.DryRunNone {
 		return err
 	}
 	return p.awaitReady(ctx)
@@ -186,10 +186,10 @@ func (p *plan) apply(ctx context.Context, it *item) {
 	body, err := withNamespace(it.obj.JSON, it.ns, it.res.Namespaced)
 	if err == nil {
 		it.result, err = p.c.Resource(it.res, it.ns).Patch(ctx, it.obj.Name, client.Apply(body),
-			client.PatchOptions{FieldManager: p.o.FieldManager, Force: p.o.ForceConflicts, DryRun: p.o.DryRun == "server", FieldValidation: p.o.Validation})
+			client.PatchOptions{FieldManager: p.o.FieldManager.FieldManager, Force: p.o.ForceConflicts, DryRun: p.o.dryRun.Server(), FieldValidation: p.o.Validation})
 	}
 	if err != nil {
-		it.err = &objectError{what: p.describe(it), where: it.obj.Where(), err: err}
+		it.err = &objectError{what: it.ref().String(), where: it.obj.Where(), err: err}
 	}
 }
 
@@ -226,7 +226,7 @@ func (p *plan) awaitCRDs(ctx context.Context, applied []*item) error {
 	if !needed {
 		return nil
 	}
-	if p.o.DryRun == "server" {
+	if p.o.dryRun == cmdutil.DryRunServer {
 		return errors.New("its CustomResourceDefinition is in the same input: with --dry-run=server it is not created, so this object cannot be checked")
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
@@ -235,7 +235,8 @@ func (p *plan) awaitCRDs(ctx context.Context, applied []*item) error {
 		if !isCRD(it.obj) || it.err != nil {
 			continue
 		}
-		if err := p.established(ctx, it.obj.Name); err != nil {
+		err := wait.One(ctx, p.c, client.Ref{Type: crdResource, Name: it.obj.Name}, wait.HasCondition("Established", "True"))
+		if err != nil {
 			return fmt.Errorf("waiting for customresourcedefinition %q to be established: %w", it.obj.Name, err)
 		}
 	}
@@ -266,57 +267,20 @@ func (p *plan) awaitCRDs(ctx context.Context, applied []*item) error {
 
 var crdResource = discovery.Resource{Group: "apiextensions.k8s.io", Version: "v1", Name: "customresourcedefinitions", Kind: "CustomResourceDefinition"}
 
-// established polls a CRD until its Established condition is True.
-func (p *plan) established(ctx context.Context, name string) error {
-	crds := p.c.Resource(crdResource, "")
-	for {
-		var crd struct {
-			Status struct {
-				Conditions []struct{ Type, Status string }
-			}
-		}
-		err := crds.Request(http.MethodGet, name).Into(ctx, &crd)
-		if err == nil {
-			for _, c := range crd.Status.Conditions {
-				if c.Type == "Established" && c.Status == "True" {
-					return nil
-				}
-			}
-		}
-		if ctx.Err() != nil {
-			return errors.Join(ctx.Err(), err)
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
-// describe names an object as kubectl's output does: "configmap/foo", "deployment.apps/web".
-func (p *plan) describe(it *item) string {
-	k := strings.ToLower(it.obj.Kind)
-	if g, _, ok := strings.Cut(it.obj.APIVersion, "/"); ok {
-		k += "." + g
-	}
-	return k + "/" + it.obj.Name
+// ref names the object of an item.
+func (it *item) ref() client.Ref {
+	return client.Ref{Type: it.res, Namespace: it.ns, Name: it.obj.Name}
 }
 
 // print writes the outcome of every item in input order, each as soon as it and those before it are
 // done, then the errors; progress goes to a terminal's stderr for big inputs.
 func (p *plan) print() error {
-	var objects printers.ObjectPrinter
-	switch p.o.Output {
-	case "json":
-		objects = printers.NewJSON(p.o.streams.Out, printers.ObjectOptions{Single: len(p.items) == 1})
-	case "yaml":
-		objects = printers.NewYAML(p.o.streams.Out, printers.ObjectOptions{Single: len(p.items) == 1})
+	objects, err := p.o.Print.ToPrinter(p.o.streams.Out, printers.ObjectOptions{Single: len(p.items) == 1})
+	if err != nil {
+		return err
 	}
+	out := &cmdutil.ResultPrinter{Out: p.o.streams.Out, Name: p.o.Print.Format().Name == "name", DryRun: p.o.dryRun}
 	progress := p.o.streams.IsStderrTTY() && len(p.items) >= progressMin
-	suffix := ""
-	if p.o.DryRun == "server" {
-		suffix = " (server dry run)"
-	}
 	var errs []error
 	printedAny := false
 	for i, it := range p.items {
@@ -329,13 +293,10 @@ func (p *plan) print() error {
 			continue
 		}
 		var err error
-		switch p.o.Output {
-		case "json", "yaml":
+		if objects != nil {
 			err = objects.PrintObject(printers.Object{Raw: it.result})
-		case "name":
-			_, err = fmt.Fprintln(p.o.streams.Out, p.describe(it))
-		default:
-			_, err = fmt.Fprintf(p.o.streams.Out, "%s serverside-applied%s\n", p.describe(it), suffix)
+		} else {
+			err = out.Print(it.ref(), "serverside-applied")
 		}
 		if err != nil {
 			errs = append(errs, err)

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kubex-cli/kubex/internal/cmd/wait"
+	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/client/wait"
 )
 
 // readyConditions is the condition that says an object of a kind is ready, for kinds whose objects get
@@ -51,7 +52,7 @@ func readyCondition(it *item) string {
 func (p *plan) awaitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, p.o.Timeout)
 	defer cancel()
-	byCondition := map[string][]wait.Object{}
+	byCondition := map[string][]client.Ref{}
 	var order []string
 	for _, it := range p.items {
 		c := readyCondition(it)
@@ -61,12 +62,12 @@ func (p *plan) awaitReady(ctx context.Context) error {
 		if byCondition[c] == nil {
 			order = append(order, c)
 		}
-		byCondition[c] = append(byCondition[c], wait.Object{Res: it.res, Namespace: it.ns, Name: it.obj.Name})
+		byCondition[c] = append(byCondition[c], it.ref())
 	}
 	start := time.Now()
 	for _, c := range order {
-		err := wait.For(ctx, p.c, byCondition[c], wait.Condition{Type: c, Status: "True"}, func(obj wait.Object) {
-			fmt.Fprintf(p.o.streams.Out, "%s condition met\n", obj.Describe())
+		err := wait.For(ctx, p.c, byCondition[c], wait.HasCondition(c, "True"), func(ref client.Ref) {
+			fmt.Fprintf(p.o.streams.Out, "%s condition met\n", ref)
 		})
 		if err != nil {
 			return fmt.Errorf("after %v: %w", time.Since(start).Round(time.Second), err)

@@ -7,26 +7,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubex-cli/kubex/internal/cmd/wait"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	"github.com/kubex-cli/kubex/pkg/client"
-	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
+	"github.com/kubex-cli/kubex/pkg/client/wait"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
 // Options holds the flags of `kubex delete`.
 type Options struct {
-	Filenames      []string
-	Recursive      bool
-	LabelSelector  string
-	FieldSelector  string
+	Files          cmdutil.FilenameFlags
+	Selector       cmdutil.SelectorFlags
 	All            bool
 	AllNamespaces  bool
 	IgnoreNotFound bool
@@ -36,24 +32,28 @@ type Options struct {
 	Force          bool
 	Wait           bool
 	Timeout        time.Duration
-	DryRun         string
-	Output         string
+	DryRun         cmdutil.DryRunFlags
+	Print          cmdutil.PrintFlags
 
 	args      []string
 	namespace string
 	explicit  bool
+	dryRun    cmdutil.DryRunStrategy
 
-	streams   *iostreams.IOStreams
-	client    func() (*client.Client, error)
-	discovery func() (*discovery.Discovery, error)
-	resolved  func() (*config.Resolved, error)
-	warn      func(string)
+	streams  *iostreams.IOStreams
+	client   func() (*client.Client, error)
+	resolved func() (*config.Resolved, error)
+	warn     func(string)
 }
 
 // NewCmdDelete builds `kubex delete`.
 func NewCmdDelete(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
-	o := &Options{Cascade: "background", GracePeriod: -1, Wait: true, DryRun: "none",
-		streams: streams, client: f.Client, discovery: f.Discovery, resolved: f.Resolved, warn: f.Warn}
+	o := &Options{Cascade: "background", GracePeriod: -1, Wait: true,
+		Files:    cmdutil.FilenameFlags{Usage: "containing the resource to delete."},
+		Selector: cmdutil.SelectorFlags{WithFields: true},
+		DryRun:   cmdutil.DryRunFlags{Usage: `Must be "none" or "server". If server, the server checks and answers as if it deleted, and deletes nothing.`},
+		Print:    cmdutil.PrintFlags{Formats: []string{"name"}, Usage: `Output mode. Use "-o name" for shorter output (resource/name).`},
+		streams:  streams, client: f.Client, resolved: f.Resolved, warn: f.Warn}
 	cmd := &cobra.Command{
 		Use:   "delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)])",
 		Short: "Delete resources by file names, stdin, resources and names, or by resources and label selector",
@@ -73,10 +73,8 @@ func NewCmdDelete(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Comma
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringSliceVarP(&o.Filenames, "filename", "f", nil, "containing the resource to delete.")
-	fs.BoolVarP(&o.Recursive, "recursive", "R", false, "Process the directory used in -f, --filename recursively.")
-	fs.StringVarP(&o.LabelSelector, "selector", "l", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.")
-	fs.StringVar(&o.FieldSelector, "field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.")
+	o.Files.AddFlags(fs)
+	o.Selector.AddFlags(fs)
 	fs.BoolVar(&o.All, "all", false, "Delete all resources, in the namespace of the specified resource types.")
 	fs.BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.")
 	fs.BoolVar(&o.IgnoreNotFound, "ignore-not-found", false, "Treat \"resource not found\" as a successful delete. Defaults to \"true\" when --all is specified.")
@@ -87,9 +85,8 @@ func NewCmdDelete(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Comma
 	fs.BoolVar(&o.Force, "force", false, "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.")
 	fs.BoolVar(&o.Wait, "wait", true, "If true, wait for resources to be gone before returning. This waits for finalizers.")
 	fs.DurationVar(&o.Timeout, "timeout", 0, "The length of time to wait before giving up on a delete, zero means wait for a week")
-	fs.StringVar(&o.DryRun, "dry-run", "none", `Must be "none" or "server". If server, the server checks and answers as if it deleted, and deletes nothing.`)
-	fs.Lookup("dry-run").NoOptDefVal = "unchanged"
-	fs.StringVarP(&o.Output, "output", "o", "", "Output mode. Use \"-o name\" for shorter output (resource/name).")
+	o.DryRun.AddFlags(fs)
+	o.Print.AddFlags(fs)
 	return cmd
 }
 
@@ -122,18 +119,20 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 // Validate rejects contradictory flags in kubectl's words.
 func (o *Options) Validate() error {
 	switch {
-	case o.Output != "" && o.Output != "name":
-		return fmt.Errorf("unexpected -o output mode: %v. We only support '-o name'", o.Output)
-	case o.All && (o.LabelSelector != "" || o.FieldSelector != ""):
+	case o.Print.Output != "" && o.Print.Output != "name":
+		return fmt.Errorf("unexpected -o output mode: %v. We only support '-o name'", o.Print.Output)
+	case o.All && o.Selector.Any():
 		// kubectl's resource builder words it so, trailing space included.
 		return errors.New("setting 'all' parameter but found a non empty selector. ")
 	case o.GracePeriod > 0 && o.Force:
 		return errors.New("--force and --grace-period greater than 0 cannot be specified together")
-	case o.DryRun == "client":
+	}
+	var err error
+	if o.dryRun, err = o.DryRun.Strategy(o.warn); err != nil {
+		return err
+	}
+	if o.dryRun == cmdutil.DryRunClient {
 		return errors.New(`--dry-run=client is not supported: use --dry-run=server, which asks the server what it would delete`)
-	case o.DryRun != "none" && o.DryRun != "server":
-		//lint:ignore ST1005 kubectl's wording, capital and full stop included
-		return fmt.Errorf(`Invalid dry-run value (%v). Must be "none" or "server".`, o.DryRun)
 	}
 	switch o.Cascade {
 	case "background", "foreground", "orphan":
@@ -149,57 +148,45 @@ func (o *Options) Validate() error {
 
 // Run deletes every selected object, in order, then waits for them to be gone.
 func (o *Options) Run(ctx context.Context) error {
-	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
+	sel := cmdutil.Selection{Args: o.args, Filenames: o.Files.Filenames, Recursive: o.Files.Recursive, Stdin: o.streams.In,
 		Namespace: o.namespace, Explicit: o.explicit, AllNamespaces: o.AllNamespaces,
-		LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
+		LabelSelector: o.Selector.Labels, FieldSelector: o.Selector.Fields}
 	c, targets, err := cmdutil.ClientAndTargets(ctx, sel, o.client)
 	if err != nil {
 		return err
 	}
-	var objs []wait.Object
-	for _, t := range targets {
-		if t.Names != nil {
-			for _, n := range t.Names {
-				objs = append(objs, wait.Object{Res: t.Res, Namespace: t.Namespace, Name: n})
-			}
-			continue
-		}
-		if !o.All && o.LabelSelector == "" && o.FieldSelector == "" {
-			return errors.New("resource(s) were provided, but no name was specified")
-		}
-		found, err := wait.List(ctx, c, t, o.LabelSelector, o.FieldSelector)
-		if err != nil {
-			return err
-		}
-		objs = append(objs, found...)
+	refs, err := o.Selector.Refs(ctx, c, targets, o.All)
+	if err != nil {
+		return err
 	}
 
+	out := cmdutil.ResultPrinter{Out: o.streams.Out, Name: o.Print.Output == "name", DryRun: o.dryRun}
 	var errs []error
-	var deleted []wait.Object
-	for _, obj := range objs {
-		uid, err := o.delete(ctx, c, obj)
+	var deleted []client.Ref
+	for _, ref := range refs {
+		uid, err := o.delete(ctx, c, ref)
 		switch {
 		case err == nil:
-			obj.UID = uid
-			deleted = append(deleted, obj)
-			o.print(obj)
+			ref.UID = uid
+			deleted = append(deleted, ref)
+			_ = out.PrintQuoted(ref, o.operation(ref))
 		case transport.IsNotFound(err) && o.IgnoreNotFound:
 		default:
 			errs = append(errs, err)
 		}
 	}
-	if len(objs) == 0 {
+	if len(refs) == 0 {
 		fmt.Fprintln(o.streams.Out, "No resources found")
 		return nil
 	}
-	if o.Wait && o.DryRun == "none" && len(deleted) > 0 {
+	if o.Wait && o.dryRun == cmdutil.DryRunNone && len(deleted) > 0 {
 		timeout := o.Timeout
 		if timeout <= 0 {
 			timeout = 168 * time.Hour
 		}
 		wctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		err := wait.For(wctx, c, deleted, wait.Condition{Delete: true}, func(wait.Object) {})
+		err := wait.For(wctx, c, deleted, wait.Deleted(), nil)
 		// As kubectl: not being allowed to watch is no reason to fail a delete that worked.
 		if err != nil && !transport.IsForbidden(err) {
 			errs = append(errs, err)
@@ -209,13 +196,13 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 // delete sends one DELETE and returns the uid of what it deleted.
-func (o *Options) delete(ctx context.Context, c *client.Client, obj wait.Object) (string, error) {
-	opts := client.DeleteOptions{Propagation: client.Propagation(capitalize(o.Cascade)), DryRun: o.DryRun == "server"}
+func (o *Options) delete(ctx context.Context, c *client.Client, ref client.Ref) (string, error) {
+	opts := client.DeleteOptions{Propagation: client.Propagation(capitalize(o.Cascade)), DryRun: o.dryRun.Server()}
 	if o.GracePeriod >= 0 {
 		g := int64(o.GracePeriod)
 		opts.GracePeriodSeconds = &g
 	}
-	b, err := c.Resource(obj.Res, obj.Namespace).Delete(ctx, obj.Name, opts)
+	b, err := c.Resource(ref.Type, ref.Namespace).Delete(ctx, ref.Name, opts)
 	if err != nil {
 		return "", err
 	}
@@ -230,24 +217,16 @@ func (o *Options) delete(ctx context.Context, c *client.Client, obj wait.Object)
 	return answer.Details.UID, nil
 }
 
-// print writes kubectl 1.34's line for a deletion.
-func (o *Options) print(obj wait.Object) {
-	if o.Output == "name" {
-		fmt.Fprintln(o.streams.Out, obj.Describe())
-		return
-	}
-	kind, _, _ := strings.Cut(obj.Describe(), "/")
+// operation is kubectl 1.34's word for a deletion: "deleted from NS namespace", "force deleted".
+func (o *Options) operation(ref client.Ref) string {
 	op := "deleted"
 	if o.GracePeriod == 0 {
 		op = "force deleted"
 	}
-	if obj.Res.Namespaced {
-		op += " from " + obj.Namespace + " namespace"
+	if ref.Type.Namespaced {
+		op += " from " + ref.Namespace + " namespace"
 	}
-	if o.DryRun == "server" {
-		op += " (server dry run)"
-	}
-	fmt.Fprintf(o.streams.Out, "%s \"%s\" %s\n", kind, obj.Name, op)
+	return op
 }
 
 func capitalize(s string) string {

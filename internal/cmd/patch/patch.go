@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"os"
 	"reflect"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	"github.com/kubex-cli/kubex/pkg/client"
-	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 	"github.com/kubex-cli/kubex/pkg/printers"
@@ -26,28 +24,30 @@ type Options struct {
 	PatchFile      string
 	Type           string
 	Subresource    string
-	FieldManager   string
+	FieldManager   cmdutil.FieldManagerFlags
 	ForceConflicts bool
-	DryRun         string
-	Output         string
-	Filenames      []string
-	Recursive      bool
+	DryRun         cmdutil.DryRunFlags
+	Print          cmdutil.PrintFlags
+	Files          cmdutil.FilenameFlags
 
 	args      []string
 	namespace string
 	explicit  bool
 	patch     client.Patch
+	dryRun    cmdutil.DryRunStrategy
 
-	streams   *iostreams.IOStreams
-	client    func() (*client.Client, error)
-	discovery func() (*discovery.Discovery, error)
-	resolved  func() (*config.Resolved, error)
+	streams  *iostreams.IOStreams
+	client   func() (*client.Client, error)
+	resolved func() (*config.Resolved, error)
+	warn     func(string)
 }
 
 // NewCmdPatch builds `kubex patch`.
 func NewCmdPatch(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
-	o := &Options{Type: "strategic", FieldManager: "kubex-patch", DryRun: "none",
-		streams: streams, client: f.Client, discovery: f.Discovery, resolved: f.Resolved}
+	o := &Options{Type: "strategic", FieldManager: cmdutil.FieldManagerFlags{FieldManager: "kubex-patch"},
+		DryRun:  cmdutil.DryRunFlags{Usage: `Must be "none" or "server".`},
+		Files:   cmdutil.FilenameFlags{Usage: "Filename, directory, or URL to files identifying the resource to update"},
+		streams: streams, client: f.Client, resolved: f.Resolved, warn: f.Warn}
 	cmd := &cobra.Command{
 		Use:   "patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE]",
 		Short: "Update fields of a resource",
@@ -70,12 +70,11 @@ patch or a server-side apply patch. The patch is checked before anything is sent
 	fs.StringVar(&o.PatchFile, "patch-file", "", "A file containing a patch to be applied to the resource.")
 	fs.StringVar(&o.Type, "type", o.Type, "The type of patch being provided; one of [apply json merge strategic]")
 	fs.StringVar(&o.Subresource, "subresource", "", "If specified, patch will operate on the subresource of the requested object. Must be one of [status scale].")
-	fs.StringVar(&o.FieldManager, "field-manager", o.FieldManager, "Name of the manager used to track field ownership.")
+	o.FieldManager.AddFlags(fs)
 	fs.BoolVar(&o.ForceConflicts, "force-conflicts", false, "With --type apply, take the fields other managers own.")
-	fs.StringVar(&o.DryRun, "dry-run", "none", `Must be "none" or "server".`)
-	fs.StringVarP(&o.Output, "output", "o", "", "Output format. One of: (json, yaml, name).")
-	fs.StringSliceVarP(&o.Filenames, "filename", "f", nil, "Filename, directory, or URL to files identifying the resource to update")
-	fs.BoolVarP(&o.Recursive, "recursive", "R", false, "Process the directory used in -f, --filename recursively.")
+	o.DryRun.AddFlags(fs)
+	o.Print.AddFlags(fs)
+	o.Files.AddFlags(fs)
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]cobra.Completion{"strategic", "merge", "json", "apply"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -88,13 +87,20 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 		return errors.New("cannot specify --patch and --patch-file together")
 	case o.Patch == "" && o.PatchFile == "":
 		return errors.New("must specify --patch or --patch-file containing the contents of the patch")
-	case o.DryRun != "none" && o.DryRun != "server":
-		//lint:ignore ST1005 kubectl's wording, capital and full stop included
-		return fmt.Errorf(`Invalid dry-run value (%v). Must be "none" or "server".`, o.DryRun)
-	case o.Output != "" && o.Output != "json" && o.Output != "yaml" && o.Output != "name":
-		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,name,yaml", o.Output)
+	case client.PatchType(o.Type).ContentType() == "":
+		return fmt.Errorf("--type must be one of [json merge strategic apply], not %q", o.Type)
 	case o.ForceConflicts && o.Type != "apply":
 		return errors.New("--force-conflicts only works with --type apply")
+	}
+	var err error
+	if o.dryRun, err = o.DryRun.Strategy(o.warn); err != nil {
+		return err
+	}
+	if o.dryRun == cmdutil.DryRunClient {
+		return errors.New(`--dry-run=client is not supported: use --dry-run=server, which asks the server what the patch would make`)
+	}
+	if err := o.Print.Complete(); err != nil {
+		return err
 	}
 	data := []byte(o.Patch)
 	if o.PatchFile != "" {
@@ -103,7 +109,6 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 			return fmt.Errorf("unable to read patch file: %v", err)
 		}
 	}
-	var err error
 	if o.patch, err = client.NewPatch(client.PatchType(o.Type), data); err != nil {
 		return err
 	}
@@ -117,19 +122,17 @@ func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 
 // Run patches each named object in order.
 func (o *Options) Run(ctx context.Context) error {
-	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
+	sel := cmdutil.Selection{Args: o.args, Filenames: o.Files.Filenames, Recursive: o.Files.Recursive, Stdin: o.streams.In,
 		Namespace: o.namespace, Explicit: o.explicit, Subresource: o.Subresource}
 	c, targets, err := cmdutil.ClientAndTargets(ctx, sel, o.client)
 	if err != nil {
 		return err
 	}
-	var objects printers.ObjectPrinter
-	switch o.Output {
-	case "json":
-		objects = printers.NewJSON(o.streams.Out, printers.ObjectOptions{Stream: true})
-	case "yaml":
-		objects = printers.NewYAML(o.streams.Out, printers.ObjectOptions{Stream: true})
+	objects, err := o.Print.ToPrinter(o.streams.Out, printers.ObjectOptions{Stream: true})
+	if err != nil {
+		return err
 	}
+	out := &cmdutil.ResultPrinter{Out: o.streams.Out, Name: o.Print.Format().Name == "name", DryRun: o.dryRun}
 	var errs []error
 	count := 0
 	for _, t := range targets {
@@ -138,7 +141,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		for _, name := range t.Names {
 			count++
-			if err := o.patchOne(ctx, c, t, name, objects); err != nil {
+			if err := o.patchOne(ctx, c, client.Ref{Type: t.Res, Namespace: t.Namespace, Name: name}, objects, out); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -149,40 +152,28 @@ func (o *Options) Run(ctx context.Context) error {
 	return cmdutil.Aggregate(errs)
 }
 
-func (o *Options) patchOne(ctx context.Context, c *client.Client, t cmdutil.Target, name string, objects printers.ObjectPrinter) error {
-	r := c.Resource(t.Res, t.Namespace)
-	before, err := r.Get(ctx, name, client.GetOptions{Subresource: o.Subresource}) // a missing object is the error
+func (o *Options) patchOne(ctx context.Context, c *client.Client, ref client.Ref, objects printers.ObjectPrinter, out *cmdutil.ResultPrinter) error {
+	r := c.Resource(ref.Type, ref.Namespace)
+	before, err := r.Get(ctx, ref.Name, client.GetOptions{Subresource: o.Subresource}) // a missing object is the error
 	if err != nil {
 		return err
 	}
-	after, err := r.Patch(ctx, name, o.patch, client.PatchOptions{FieldManager: o.FieldManager, Force: o.ForceConflicts, DryRun: client.DryRun(o.DryRun == "server"), Subresource: o.Subresource})
+	after, err := r.Patch(ctx, ref.Name, o.patch, client.PatchOptions{FieldManager: o.FieldManager.FieldManager, Force: o.ForceConflicts, DryRun: o.dryRun.Server(), Subresource: o.Subresource})
 	if err != nil {
 		var se *transport.StatusError
 		if errors.As(err, &se) && se.Code == 415 {
-			return fmt.Errorf("%s is not supported by %s: %w", o.patch.Type.ContentType(), t.Res.GroupVersion().String()+", Kind="+t.Res.Kind, err)
+			return fmt.Errorf("%s is not supported by %s: %w", o.patch.Type.ContentType(), ref.Type.GroupVersion().String()+", Kind="+ref.Type.Kind, err)
 		}
 		return err
 	}
 	if objects != nil {
 		return objects.PrintObject(printers.Object{Raw: after})
 	}
-	kind := strings.ToLower(t.Res.Kind)
-	if t.Res.Group != "" {
-		kind += "." + t.Res.Group
-	}
-	if o.Output == "name" {
-		_, err := fmt.Fprintf(o.streams.Out, "%s/%s\n", kind, name)
-		return err
-	}
 	op := "patched"
 	if sameObject(before, after) {
 		op = "patched (no change)"
 	}
-	if o.DryRun == "server" {
-		op += " (server dry run)"
-	}
-	_, err = fmt.Fprintf(o.streams.Out, "%s/%s %s\n", kind, name, op)
-	return err
+	return out.Print(ref, op)
 }
 
 // sameObject is kubectl's test for "(no change)": the object as decoded, before and after, is equal.
