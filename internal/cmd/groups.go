@@ -9,7 +9,7 @@ var commandGroups = []struct {
 }{
 	{"basic", "Basic Commands:", []string{"get", "watch", "delete"}},
 	{"deploy", "Deploy and Change Commands:", []string{"apply", "diff", "patch", "wait"}},
-	{"troubleshooting", "Troubleshooting and Debugging Commands:", []string{"logs", "attach", "exec", "port-forward", "cp"}},
+	{"troubleshooting", "Troubleshooting and Debugging Commands:", []string{"describe", "logs", "attach", "exec", "port-forward", "cp", "events"}},
 	{"settings", "Settings Commands:", []string{"ctx", "ns", "config", "completion"}},
 	{"other", "Other Commands:", nil},
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/cp"
 	ctxcmd "github.com/kubex-cli/kubex/internal/cmd/ctx"
 	deletecmd "github.com/kubex-cli/kubex/internal/cmd/delete"
+	"github.com/kubex-cli/kubex/internal/cmd/describe"
+	eventscmd "github.com/kubex-cli/kubex/internal/cmd/events"
 	execcmd "github.com/kubex-cli/kubex/internal/cmd/exec"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
 	logscmd "github.com/kubex-cli/kubex/internal/cmd/logs"
@@ -83,6 +85,8 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		logscmd.NewCmdLogs(f, f.IOStreams),
 		portforwardcmd.NewCmdPortForward(f, f.IOStreams),
 		cp.NewCmdCp(f, f.IOStreams),
+		describe.NewCmdDescribe(f, f.IOStreams),
+		eventscmd.NewCmdEvents(f, f.IOStreams),
 	)
 	groupCommands(root)
 	return root
