@@ -141,9 +141,7 @@ func describeEvents(events []Event, w *writer) {
 		return
 	}
 	w.flush()
-	sort.SliceStable(events, func(i, j int) bool {
-		return parseTime(events[i].LastTimestamp).Before(parseTime(events[j].LastTimestamp))
-	})
+	sort.Sort(byLastTimestamp(events))
 	w.write(l0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
 	w.write(l1, "----\t------\t----\t----\t-------\n")
 	for _, e := range events {
@@ -153,4 +151,14 @@ func describeEvents(events []Event, w *writer) {
 		}
 		w.write(l1, "%v\t%v\t%s\t%v\t%v\n", e.Type, e.Reason, e.Interval(), source, strings.TrimSpace(e.Message))
 	}
+}
+
+// byLastTimestamp is kubectl's describe order, sorted with sort.Sort as kubectl does so that ties come
+// out the same.
+type byLastTimestamp []Event
+
+func (l byLastTimestamp) Len() int      { return len(l) }
+func (l byLastTimestamp) Swap(i, j int) { l[i], l[j] = l[j], l[i] }
+func (l byLastTimestamp) Less(i, j int) bool {
+	return parseTime(l[i].LastTimestamp).Before(parseTime(l[j].LastTimestamp))
 }

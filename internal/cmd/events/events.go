@@ -139,7 +139,7 @@ func (o *Options) Validate() error {
 	switch o.Output {
 	case "", "json", "yaml":
 	default:
-		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,yaml", o.Output)
+		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml", o.Output)
 	}
 	return nil
 }
@@ -195,7 +195,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		return nil
 	}
-	sort.SliceStable(evs, func(i, j int) bool { return eventTime(evs[i]).Before(eventTime(evs[j])) })
+	sort.Sort(byEventTime(evs))
 	if o.Output != "" {
 		return o.printList(evs)
 	}
@@ -209,46 +209,36 @@ func (o *Options) Run(ctx context.Context) error {
 
 // printList prints the events as one EventList, as kubectl's -o json|yaml.
 func (o *Options) printList(evs []describe.Event) error {
-	items := make([]json.RawMessage, len(evs))
-	for i, e := range evs {
-		items[i] = withTypeMeta(e.Raw)
+	list := typedEventList{Kind: "EventList", APIVersion: "v1", Items: make([]typedEvent, 0, len(evs))}
+	for _, e := range evs {
+		t, err := toTyped(e.Raw)
+		if err != nil {
+			return err
+		}
+		list.Items = append(list.Items, t)
 	}
-	raw, err := json.Marshal(map[string]any{"kind": "EventList", "apiVersion": "v1", "metadata": map[string]any{}, "items": items})
+	return o.printTyped(list, "EventList")
+}
+
+// printTyped prints v as kubectl prints a typed object: JSON in its field order, YAML sorted.
+func (o *Options) printTyped(v any, kind string) error {
+	b, err := json.MarshalIndent(v, "", "    ")
 	if err != nil {
 		return err
 	}
-	return o.printObject(raw, "EventList")
+	if o.Output == "json" {
+		_, err = fmt.Fprintf(o.streams.Out, "%s\n", b)
+		return err
+	}
+	return o.printObject(b, kind)
 }
 
 func (o *Options) printObject(raw []byte, kind string) error {
-	opts := printers.ObjectOptions{Single: true}
-	var p printers.ObjectPrinter
-	if o.Output == "json" {
-		p = printers.NewJSON(o.streams.Out, opts)
-	} else {
-		p = printers.NewYAML(o.streams.Out, opts)
-	}
+	p := printers.NewYAML(o.streams.Out, printers.ObjectOptions{Single: true})
 	if err := p.PrintObject(printers.Object{Raw: raw, APIVersion: "v1", Kind: kind}); err != nil {
 		return err
 	}
 	return p.Close()
-}
-
-// withTypeMeta sets an event's apiVersion and kind when the list left them out.
-func withTypeMeta(raw json.RawMessage) json.RawMessage {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return raw
-	}
-	if _, ok := m["kind"]; ok {
-		return raw
-	}
-	m["kind"], m["apiVersion"] = json.RawMessage(`"Event"`), json.RawMessage(`"v1"`)
-	b, err := json.Marshal(m)
-	if err != nil {
-		return raw
-	}
-	return b
 }
 
 func (o *Options) header(w io.Writer) {
@@ -287,7 +277,11 @@ func (o *Options) runWatch(ctx context.Context, res *client.Resource) error {
 			return nil
 		}
 		if o.Output != "" {
-			return o.printObject(withTypeMeta(e.Raw), "Event")
+			t, err := toTyped(e.Raw)
+			if err != nil {
+				return err
+			}
+			return o.printTyped(t, "Event")
 		}
 		if !headerDone {
 			o.header(tw)
@@ -328,3 +322,10 @@ func apiVersion(r discovery.Resource) string {
 	}
 	return r.Group + "/" + r.Version
 }
+
+// byEventTime is kubectl's order, sorted with sort.Sort as kubectl does so that ties come out the same.
+type byEventTime []describe.Event
+
+func (l byEventTime) Len() int           { return len(l) }
+func (l byEventTime) Swap(i, j int)      { l[i], l[j] = l[j], l[i] }
+func (l byEventTime) Less(i, j int) bool { return eventTime(l[i]).Before(eventTime(l[j])) }
