@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"slices"
 	"sort"
 	"strings"
@@ -265,7 +266,17 @@ func (o *Options) row(w io.Writer, e describe.Event) {
 func (o *Options) runWatch(ctx context.Context, res *client.Resource) error {
 	tw := printers.NewTabWriter(o.streams.Out)
 	headerDone := false
-	err := res.Watch(ctx, client.WatchOptions{ListOptions: o.listOptions()}, func(ch watch.Change) error {
+	// kubectl's one watch request ends with --request-timeout; the engine would resume it, so a timeout
+	// ends the command instead.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wo := client.WatchOptions{ListOptions: o.listOptions()}
+	wo.Retrying = func(err error, _ int) {
+		if isTimeout(err) {
+			cancel()
+		}
+	}
+	err := res.Watch(ctx, wo, func(ch watch.Change) error {
 		if ch.Type == watch.Deleted {
 			return nil
 		}
@@ -297,8 +308,9 @@ func (o *Options) runWatch(ctx context.Context, res *client.Resource) error {
 }
 
 func isTimeout(err error) bool {
-	var ce *client.ConnectionError
-	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ce)
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) ||
+		strings.Contains(err.Error(), "Client.Timeout")
 }
 
 func eventTime(e describe.Event) time.Time {
