@@ -263,16 +263,14 @@ func core(name, kind string, namespaced bool) discovery.Resource {
 }
 
 var (
-	eventsRes   = core("events", "Event", true)
-	podsRes     = core("pods", "Pod", true)
-	secretsRes  = core("secrets", "Secret", true)
-	quotasRes   = core("resourcequotas", "ResourceQuota", true)
-	limitsRes   = core("limitranges", "LimitRange", true)
-	rsRes       = discovery.Resource{Group: "apps", Version: "v1", Name: "replicasets", Kind: "ReplicaSet", Namespaced: true}
-	slicesRes   = discovery.Resource{Group: "discovery.k8s.io", Version: "v1", Name: "endpointslices", Kind: "EndpointSlice", Namespaced: true}
-	leasesRes   = discovery.Resource{Group: "coordination.k8s.io", Version: "v1", Name: "leases", Kind: "Lease", Namespaced: true}
-	jobsRes     = discovery.Resource{Group: "batch", Version: "v1", Name: "jobs", Kind: "Job", Namespaced: true}
-	servicesRes = core("services", "Service", true)
+	eventsRes  = core("events", "Event", true)
+	podsRes    = core("pods", "Pod", true)
+	secretsRes = core("secrets", "Secret", true)
+	quotasRes  = core("resourcequotas", "ResourceQuota", true)
+	limitsRes  = core("limitranges", "LimitRange", true)
+	rsRes      = discovery.Resource{Group: "apps", Version: "v1", Name: "replicasets", Kind: "ReplicaSet", Namespaced: true}
+	slicesRes  = discovery.Resource{Group: "discovery.k8s.io", Version: "v1", Name: "endpointslices", Kind: "EndpointSlice", Namespaced: true}
+	leasesRes  = discovery.Resource{Group: "coordination.k8s.io", Version: "v1", Name: "leases", Kind: "Lease", Namespaced: true}
 )
 
 // events lists the events of o (by name, namespace, kind and uid, as kubectl's searchEvents), or nil

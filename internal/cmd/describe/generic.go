@@ -2,7 +2,6 @@ package describe
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 	"unicode"
@@ -178,8 +177,6 @@ func camelSplit(src string) []string {
 	}
 	return out
 }
-
-var _ = fmt.Sprint
 
 func apiVersionOf(r discovery.Resource) string {
 	if r.Group == "" {

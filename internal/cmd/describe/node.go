@@ -195,9 +195,6 @@ func pct(a quantity, b quantity, milli bool) int64 {
 	}
 	d := b.ceilInt(scale)
 	if d == 0 {
-		if a.ceilInt(scale) == 0 {
-			return 0
-		}
 		return 0
 	}
 	return int64(float64(a.ceilInt(scale)) / float64(d) * 100)

@@ -74,14 +74,6 @@ func (q quantity) add(b quantity) quantity {
 	return quantity{v: new(big.Rat).Add(q.v, b.v), format: q.format}
 }
 
-// max is the larger of q and b.
-func (q quantity) max(b quantity) quantity {
-	if q.v == nil || (b.v != nil && b.v.Cmp(q.v) > 0) {
-		return b
-	}
-	return q
-}
-
 // ceilInt is the value times scale, rounded up (Quantity.Value, MilliValue).
 func (q quantity) ceilInt(scale int64) int64 {
 	if q.v == nil {

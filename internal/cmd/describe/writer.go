@@ -49,8 +49,6 @@ func (w *writer) flush() {
 	}
 }
 
-func (w *writer) nested(indent int) *writer { return &writer{out: w.out, indent: w.indent + indent} }
-
 // tabbed runs f with a writer on kubectl's describe tab writer (min width 0, tab width 8, padding 2) and
 // returns what it wrote.
 func tabbed(f func(w *writer) error) (string, error) {
@@ -182,9 +180,6 @@ func (o obj) labels() map[string]string {
 	return o.strMap("metadata", "labels")
 }
 func (o obj) annotations() map[string]string { return o.strMap("metadata", "annotations") }
-
-// intOrString prints an IntOrString field as kubectl does.
-func (o obj) intOrString(path ...string) string { return o.str(path...) }
 
 // controller is "Kind/name" of the object's controller owner, "" without one.
 func controller(o obj) string {
