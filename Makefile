@@ -52,7 +52,7 @@ demo: build cluster-up
 	KUBECONFIG=$(CLUSTER_DIR)/admin.kubeconfig bash hack/demo.sh $(BIN)
 
 ## bench: kubex side by side with the reference kubectl (and a bare client) on the same cluster;
-## BENCH_FLAGS="-only 'get pods' -runs 9" narrows it
+## BENCH_FLAGS="-only 'get pods' -runs 9" narrows it; -only library runs the library table alone (kubex library against client-go)
 BENCH_FLAGS ?=
 bench: build tools
 	$(GO) run ./hack/bench --kubex $(BIN) $(BENCH_FLAGS)

@@ -5,6 +5,9 @@
 //
 //	go run ./hack/bench [-kubex bin/kubex] [-runs N] [-only REGEXP]
 //
+// A second table compares the kubex library with client-go (JSON and protobuf) in programs of a few
+// lines (hack/bench/library, hack/bench/clientgo): its rows are named "library ...".
+//
 // A command that fails shows the error in its cells; the other rows still run, and the exit
 // status is then 1.
 package main
@@ -108,7 +111,7 @@ func main() {
 		return
 	}
 	kubex := flag.String("kubex", "bin/kubex", "the kubex binary to measure")
-	runs := flag.Int("runs", 0, "measured runs of each command after one warm-up run (default 15, and 5 for the big rows)")
+	runs := flag.Int("runs", 0, "measured runs of each command after one warm-up run (default 15, 5 for the big rows, 7 for the library rows)")
 	only := flag.String("only", "", "run only the rows whose name matches this regular expression")
 	flag.Parse()
 	filter, err := regexp.Compile(*only)
@@ -149,7 +152,8 @@ func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) err
 			rows = append(rows, r)
 		}
 	}
-	if len(rows) == 0 {
+	libRows := matchingLibraryRows(filter)
+	if len(rows) == 0 && len(libRows) == 0 {
 		return fmt.Errorf("no row matches -only %q", filter)
 	}
 	c, err := testcluster.Start(ctx, testcluster.Options{Log: os.Stderr})
@@ -186,7 +190,9 @@ func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) err
 	endpoints := map[time.Duration]endpoint{0: {c.AdminKubeconfig, c.Server}}
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "COMMAND\tKUBEX\tKUBECTL\tRAW\tKUBEX/KUBECTL\tKUBEX/RAW\tKUBEX RSS\tKUBECTL RSS\tRAW RSS\tRSS KUBEX/KUBECTL\n")
+	if len(rows) > 0 {
+		fmt.Fprintf(tw, "COMMAND\tKUBEX\tKUBECTL\tRAW\tKUBEX/KUBECTL\tKUBEX/RAW\tKUBEX RSS\tKUBECTL RSS\tRAW RSS\tRSS KUBEX/KUBECTL\n")
+	}
 	var failures []error
 	for _, r := range rows {
 		if err := seed.ensure(ctx, r.seed...); err != nil {
@@ -289,6 +295,13 @@ func run(ctx context.Context, kubex string, runs int, filter *regexp.Regexp) err
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if len(libRows) > 0 {
+		fails, err := runLibrary(ctx, libRows, c.AdminKubeconfig, tmp, runs, seed)
+		failures = append(failures, fails...)
+		if err != nil {
+			return err
+		}
 	}
 	if filter.MatchString("binary size") {
 		line, err := binarySize(ctx, c.Kubectl, tmp)
