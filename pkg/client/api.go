@@ -154,10 +154,7 @@ func (a *API[T]) Resource(ctx context.Context) (*Resource, error) { return a.res
 
 func decode[T any](b []byte) (*T, error) {
 	v := new(T)
-	if err := json.Unmarshal(b, v); err != nil {
-		return nil, fmt.Errorf("decoding %s: %w", reflect.TypeFor[T](), err)
-	}
-	return v, nil
+	return v, decodeJSONInto(b, v)
 }
 
 // Get reads the object name.
@@ -187,9 +184,9 @@ func (a *API[T]) get(ctx context.Context, name, sub string) (*T, error) {
 func (a *API[T]) Each(ctx context.Context, o ListOptions) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
 		stopped := false
-		err := a.pages(ctx, o, func(items []*T) bool {
-			for _, it := range items {
-				if !yield(it, nil) {
+		err := a.pages(ctx, o, func(_ *ListHeader, items []T) bool {
+			for i := range items {
+				if !yield(&items[i], nil) {
 					stopped = true
 					return false
 				}
@@ -205,10 +202,11 @@ func (a *API[T]) Each(ctx context.Context, o ListOptions) iter.Seq2[*T, error] {
 // List lists every object into a slice, in the server's order.
 func (a *API[T]) List(ctx context.Context, o ListOptions) ([]T, error) {
 	var out []T
-	err := a.pages(ctx, o, func(items []*T) bool {
-		for _, it := range items {
-			out = append(out, *it)
+	err := a.pages(ctx, o, func(h *ListHeader, items []T) bool {
+		if out == nil && h.Metadata.RemainingItemCount != nil { // the list's size, known from its first page
+			out = make([]T, 0, len(items)+int(max(0, min(*h.Metadata.RemainingItemCount, 1<<20))))
 		}
+		out = append(out, items...)
 		return true
 	})
 	return out, err
@@ -216,8 +214,23 @@ func (a *API[T]) List(ctx context.Context, o ListOptions) ([]T, error) {
 
 var errStop = errors.New("stopped")
 
-// pages lists page by page, decoding each page's items on every core while the next page travels.
-func (a *API[T]) pages(ctx context.Context, o ListOptions, page func([]*T) bool) error {
+// protobufMessage is a type with its own protobuf decoding, as every type of k8s.io/api has (gogo's
+// generated Unmarshal).
+type protobufMessage interface{ Unmarshal([]byte) error }
+
+// listAccept is what a list of T asks for: protobuf first when *T decodes it (the API server offers
+// it for built-in types, and it decodes several times faster than JSON), JSON otherwise and as the
+// server's fallback (custom resources are JSON only).
+func listAccept[T any]() string {
+	if _, ok := any(new(T)).(protobufMessage); ok {
+		return AcceptProtobuf + ", " + AcceptJSON
+	}
+	return AcceptJSON
+}
+
+// pages lists page by page, decoding each page's items on every core while the next page travels, and
+// calls page with each page's header and items.
+func (a *API[T]) pages(ctx context.Context, o ListOptions, page func(*ListHeader, []T) bool) error {
 	r, err := a.resource(ctx, nil)
 	if err != nil {
 		return err
@@ -225,32 +238,41 @@ func (a *API[T]) pages(ctx context.Context, o ListOptions, page func([]*T) bool)
 	if o.Limit == 0 {
 		o.Limit = 500
 	}
-	var raws [][]byte
+	// The page's items, end to end in one buffer reused page after page: decoding copies what it keeps.
+	var buf []byte
+	var ends []int
+	protobuf := false // the page at hand came as protobuf
+	var current *ListHeader
 	flush := func() error {
-		items, err := decodeAll[T](raws)
-		raws = raws[:0]
+		raws := make([][]byte, len(ends))
+		for i, start := 0, 0; i < len(ends); start, i = ends[i], i+1 {
+			raws[i] = buf[start:ends[i]:ends[i]]
+		}
+		items, err := decodeAll[T](raws, protobuf)
+		buf, ends = buf[:0], ends[:0]
 		if err != nil {
 			return err
 		}
-		if !page(items) {
+		if !page(current, items) {
 			return errStop
 		}
 		return nil
 	}
-	var current *ListHeader
-	_, err = r.ListPages(ctx, AcceptJSON, o, func(h *ListHeader) error {
+	_, err = r.ListPages(ctx, listAccept[T](), o, func(h *ListHeader) error {
 		if current != nil {
 			if err := flush(); err != nil {
 				return err
 			}
 		}
 		current = h
+		protobuf = h.ContentType == AcceptProtobuf
 		return nil
 	}, func(_ *ListHeader, raw []byte) error {
-		raws = append(raws, append([]byte(nil), raw...))
+		buf = append(buf, raw...)
+		ends = append(ends, len(buf))
 		return nil
 	})
-	if err == nil && len(raws) > 0 {
+	if err == nil && len(ends) > 0 {
 		err = flush()
 	}
 	if err == errStop {
@@ -259,17 +281,35 @@ func (a *API[T]) pages(ctx context.Context, o ListOptions, page func([]*T) bool)
 	return err
 }
 
-// decodeAll decodes raws in order, split over the machine's cores.
-func decodeAll[T any](raws [][]byte) ([]*T, error) {
-	out := make([]*T, len(raws))
+// decodeProtobufInto decodes one item of a protobuf list into v with T's own Unmarshal.
+func decodeProtobufInto[T any](b []byte, v *T) error {
+	if err := any(v).(protobufMessage).Unmarshal(b); err != nil {
+		return fmt.Errorf("decoding %s: %w", reflect.TypeFor[T](), err)
+	}
+	return nil
+}
+
+// decodeJSONInto decodes one JSON object into v.
+func decodeJSONInto[T any](b []byte, v *T) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decoding %s: %w", reflect.TypeFor[T](), err)
+	}
+	return nil
+}
+
+// decodeAll decodes raws (protobuf messages or JSON) in order, split over the machine's cores.
+func decodeAll[T any](raws [][]byte, protobuf bool) ([]T, error) {
+	dec := decodeJSONInto[T]
+	if protobuf {
+		dec = decodeProtobufInto[T]
+	}
+	out := make([]T, len(raws))
 	workers := min(runtime.GOMAXPROCS(0), (len(raws)+63)/64)
 	if workers <= 1 {
 		for i, raw := range raws {
-			v, err := decode[T](raw)
-			if err != nil {
+			if err := dec(raw, &out[i]); err != nil {
 				return nil, err
 			}
-			out[i] = v
 		}
 		return out, nil
 	}
@@ -278,17 +318,18 @@ func decodeAll[T any](raws [][]byte) ([]*T, error) {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(raws); i += workers {
-				v, err := decode[T](raws[i])
-				if err != nil {
+				if err := dec(raws[i], &out[i]); err != nil {
 					errs[w] = err
 					return
 				}
-				out[i] = v
 			}
 		})
 	}
 	wg.Wait()
-	return out, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // marshal encodes obj and reads the name and namespace it carries.

@@ -50,7 +50,10 @@ func (r *Resource) Get(ctx context.Context, name string, o GetOptions) ([]byte, 
 // ListPages lists the collection page by page (o.Limit items a page, following continue tokens; 0 for
 // the whole list in one answer) in the form accept asks for (AcceptJSON, AcceptTable, AcceptProtobuf),
 // calling page for each page's header and item for each item, in the server's order. The next page is
-// asked for while this one is read. item's bytes are reused after it returns. It returns the first page's
+// asked for while this one is read. Each page is decoded in the media type the server answered: when
+// accept offers protobuf (AcceptProtobuf + ", " + AcceptJSON) and the server uses it, the header's
+// ContentType is AcceptProtobuf and item is given each item's protobuf message (what a k8s.io/api type's
+// Unmarshal takes), else JSON. item's bytes are reused after it returns. It returns the first page's
 // header, whose resourceVersion is the list's.
 func (r *Resource) ListPages(ctx context.Context, accept string, o ListOptions, page func(*ListHeader) error, item func(*ListHeader, []byte) error) (*ListHeader, error) {
 	if accept == "" {

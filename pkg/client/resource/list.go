@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
@@ -21,6 +22,9 @@ type Header struct {
 		RemainingItemCount *int64 `json:"remainingItemCount"`
 	}
 	ColumnDefinitions json.RawMessage // Tables only
+	// ContentType is the media type the page came in (List sets it): ContentTypeProtobuf when the
+	// server answered an Accept that offered protobuf with it, and its items are then protobuf messages.
+	ContentType string
 }
 
 // IsTable reports whether the body was a meta.k8s.io Table (rows) rather than a List (items).
@@ -184,7 +188,9 @@ func GetObject(ctx context.Context, c Doer, pathAndQuery, accept string) ([]byte
 }
 
 // List reads the collection at path page by page (opts.Limit items a page, following continue tokens),
-// calling page for each page's header and item for each of its items, in order. The next page is asked
+// calling page for each page's header and item for each of its items, in order. Each page is decoded
+// as the media type the server answered in: when accept offers protobuf and the server uses it, the
+// header's ContentType is ContentTypeProtobuf and the items are protobuf messages, not JSON. The next page is asked
 // for as soon as this page's continue token has been read, so it travels while this one is printed. It
 // returns the first page's header: the list's resourceVersion is the one of its first page.
 func List(ctx context.Context, c Doer, path, accept string, opts ListOptions, page func(*Header) error, item func(*Header, json.RawMessage) error) (*Header, error) {
@@ -224,8 +230,8 @@ func List(ctx context.Context, c Doer, path, accept string, opts ListOptions, pa
 		if a.err != nil {
 			return first, a.err
 		}
-		h := &Header{}
-		err := DecodeList(a.resp.Body, h, func(h *Header) error {
+		h := &Header{ContentType: mediaType(a.resp.Header.Get("Content-Type"))}
+		header := func(h *Header) error {
 			if h.Metadata.Continue != "" && opts.Limit > 0 {
 				pending = fetch(h.Metadata.Continue)
 			}
@@ -236,11 +242,23 @@ func List(ctx context.Context, c Doer, path, accept string, opts ListOptions, pa
 				return page(h)
 			}
 			return nil
-		}, func(raw json.RawMessage) error { return item(h, raw) })
+		}
+		var err error
+		if h.ContentType == ContentTypeProtobuf {
+			err = DecodeProtobufList(a.resp.Body, h, header, func(raw []byte) error { return item(h, raw) })
+		} else {
+			err = DecodeList(a.resp.Body, h, header, func(raw json.RawMessage) error { return item(h, raw) })
+		}
 		a.resp.Body.Close()
 		if err != nil {
 			return first, err
 		}
 	}
 	return first, nil
+}
+
+// mediaType is a Content-Type without its parameters, lower-cased.
+func mediaType(contentType string) string {
+	t, _, _ := strings.Cut(contentType, ";")
+	return strings.ToLower(strings.TrimSpace(t))
 }
