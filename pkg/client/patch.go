@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"sigs.k8s.io/yaml"
 )
@@ -124,15 +126,32 @@ func ConflictCauses(err error) (fields []FieldConflict, ok bool) {
 	}
 	for _, c := range se.Details.Causes {
 		if c.Type == "FieldManagerConflict" {
-			fields = append(fields, FieldConflict{Field: c.Field, Message: c.Message})
+			fields = append(fields, FieldConflict{Field: c.Field, Manager: conflictManager(c.Message), Message: c.Message})
 		}
 	}
 	return fields, len(fields) > 0
 }
 
-// FieldConflict is one field another manager owns: Field is its path (".spec.replicas"), Message the
-// server's words, which name the manager (`conflict with "kubectl" using apps/v1`).
+// FieldConflict is one field another manager owns: Field is its path (".spec.replicas"), Manager the
+// field manager that owns it ("kubectl"), Message the server's words, which name the manager
+// (`conflict with "kubectl" using apps/v1`).
 type FieldConflict struct {
 	Field   string
+	Manager string // "" when the message does not name one
 	Message string
+}
+
+// conflictManager reads the manager's name from a conflict cause's message, which the API server words
+// `conflict with "NAME" using v1` or `conflict with "NAME" with subresource "status" using v1`.
+func conflictManager(msg string) string {
+	rest, ok := strings.CutPrefix(msg, "conflict with ")
+	if !ok {
+		return ""
+	}
+	q, err := strconv.QuotedPrefix(rest)
+	if err != nil {
+		return ""
+	}
+	name, _ := strconv.Unquote(q)
+	return name
 }
