@@ -114,6 +114,8 @@ func groupOfPackage(pkg string) (group, version string, ok bool) {
 			return "internal.apiserver.k8s.io", version, true
 		case "flowcontrol":
 			return "flowcontrol.apiserver.k8s.io", version, true
+		case "rbac":
+			return "rbac.authorization.k8s.io", version, true
 		}
 		return dir + ".k8s.io", version, true
 	}
