@@ -253,6 +253,11 @@ func List(ctx context.Context, c Doer, path, accept string, opts ListOptions, pa
 		if err != nil {
 			return first, err
 		}
+		if pending == nil && h.Metadata.Continue != "" && opts.Limit > 0 {
+			// The list's metadata came after its items (the API server never does this, a re-encoding
+			// proxy may): the continue token is known only now, and the list must not end silently short.
+			pending = fetch(h.Metadata.Continue)
+		}
 	}
 	return first, nil
 }
