@@ -219,6 +219,10 @@ type (
 	StatusError = transport.StatusError
 	// ConnectionError is a failure to get any answer from the server.
 	ConnectionError = transport.ConnectionError
+	// StatusDetails are a StatusError's details: the object's name and kind, the causes.
+	StatusDetails = transport.StatusDetails
+	// StatusCause is one cause of a StatusError: a field and what is wrong with it.
+	StatusCause = transport.StatusCause
 )
 
 // IsNotFound reports whether err is an API NotFound error.

@@ -278,6 +278,10 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		md, _ := obj["metadata"].(map[string]any)
+		if md == nil {
+			status(w, http.StatusBadRequest, "BadRequest", "no metadata", nil)
+			return
+		}
 		if rv, _ := md["resourceVersion"].(string); rv != "" && rv != cur["metadata"].(map[string]any)["resourceVersion"] {
 			status(w, http.StatusConflict, "Conflict", fmt.Sprintf("Operation cannot be fulfilled on %s %q: the object has been modified; please apply your changes to the latest version and try again", qualified(r), name), nil)
 			return
@@ -371,7 +375,13 @@ func (f *fakeAPI) list(w http.ResponseWriter, r fakeResource, ns string, q url.V
 	if items == nil {
 		items = []any{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"apiVersion": r.apiVersion(), "kind": r.kind + "List", "metadata": md, "items": items})
+	// In the API server's order: metadata before items.
+	writeJSON(w, http.StatusOK, struct {
+		APIVersion string         `json:"apiVersion"`
+		Kind       string         `json:"kind"`
+		Metadata   map[string]any `json:"metadata"`
+		Items      []any          `json:"items"`
+	}{r.apiVersion(), r.kind + "List", md, items})
 }
 
 // matches supports selectors of the form k=v[,k=v].
