@@ -1,6 +1,8 @@
 package client_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -706,3 +708,45 @@ func typeMeta(apiVersion, kind string) metav1.TypeMeta {
 }
 
 func objectMeta(name string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name} }
+
+// TestMiddlewareAboveCompression: the caller's layers see requests and answers as the caller does, the
+// body decoded, as the chain's order says.
+func TestMiddlewareAboveCompression(t *testing.T) {
+	var seen []string
+	mw := func(next http.RoundTripper) http.RoundTripper {
+		return roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := next.RoundTrip(r)
+			if err == nil {
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body = io.NopCloser(bytes.NewReader(b))
+				seen = append(seen, fmt.Sprintf("accept-encoding=%q content-encoding=%q body=%s",
+					r.Header.Get("Accept-Encoding"), resp.Header.Get("Content-Encoding"), b))
+			}
+			return resp, err
+		})
+	}
+	gzipping := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write([]byte(`{"major":"1"}`))
+		zw.Close()
+		h := http.Header{"Content-Type": {"application/json"}}
+		body := io.Reader(strings.NewReader(`{"major":"1"}`))
+		if r.Header.Get("Accept-Encoding") == "gzip" {
+			h.Set("Content-Encoding", "gzip")
+			body = &b
+		}
+		return &http.Response{StatusCode: 200, Header: h, Body: io.NopCloser(body)}, nil
+	})
+	c, err := client.Load(client.WithKubeconfig("testdata/kubeconfig"), client.WithTransport(gzipping), client.WithMiddleware(mw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.Verb(http.MethodGet).AbsPath("/version").Do(t.Context())
+	if err != nil || string(b) != `{"major":"1"}` {
+		t.Fatalf("Do = %s, %v", b, err)
+	}
+	if want := `accept-encoding="" content-encoding="" body={"major":"1"}`; len(seen) != 1 || seen[0] != want {
+		t.Errorf("the middleware saw %q, want %q", seen, want)
+	}
+}

@@ -61,11 +61,11 @@ func chain(r *config.Resolved, server *url.URL, opts Options) (http.RoundTripper
 		}
 		rt = tr
 	}
-	for i := len(opts.Middleware) - 1; i >= 0; i-- {
-		rt = opts.Middleware[i](rt)
-	}
 	if !r.DisableCompression {
 		rt = &compression{next: rt}
+	}
+	for i := len(opts.Middleware) - 1; i >= 0; i-- {
+		rt = opts.Middleware[i](rt)
 	}
 	if opts.Verbosity >= 6 && opts.DebugOut != nil {
 		rt = newDebugLogger(rt, opts.Verbosity, opts.DebugOut, secrets)
