@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
+	"github.com/kubex-cli/kubex/pkg/client/wait"
 )
 
 // CronTab is the custom resource: a plain Go struct that marshals to the object's JSON.
@@ -76,37 +75,15 @@ func applyCRD(ctx context.Context, c *client.Client) error {
 	if err := yaml.Unmarshal([]byte(crdManifest), &crd); err != nil {
 		return err
 	}
-	crds := client.NewAPI[client.Object](c, "")
+	crds := client.NewAPI[client.Object](c, "") // its resource found from the object's apiVersion and kind
 	if _, err := crds.Apply(ctx, &crd, client.PatchOptions{FieldManager: "kubex-example"}); err != nil {
+		return err
+	}
+	r, err := crds.Resource(ctx)
+	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	errEstablished := errors.New("established")
-	o := client.WatchOptions{ListOptions: client.ListOptions{FieldSelector: "metadata.name=" + crd.Name()}}
-	err := crds.Watch(ctx, o, func(e client.Event[client.Object]) error {
-		if established(*e.Object) {
-			return errEstablished
-		}
-		return nil
-	})
-	switch {
-	case errors.Is(err, errEstablished):
-		return nil
-	case err == nil:
-		return fmt.Errorf("%s is not Established after a minute", crd.Name())
-	}
-	return err
-}
-
-// established reports whether a CRD's condition Established is True.
-func established(crd client.Object) bool {
-	status, _ := crd["status"].(map[string]any)
-	conditions, _ := status["conditions"].([]any)
-	for _, c := range conditions {
-		if c, _ := c.(map[string]any); c["type"] == "Established" && c["status"] == "True" {
-			return true
-		}
-	}
-	return false
+	return wait.One(ctx, c, client.Ref{Type: r.Type, Name: crd.Name()}, wait.HasCondition("Established", "True"))
 }

@@ -208,3 +208,23 @@ deleted nightly
 		t.Errorf("crd again:\n%s", r)
 	}
 }
+
+func TestExampleExec(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	newPod(t, ns, "p")
+	r := runExample(t, "exec", "-n", ns, "p", "--", "sh", "-c", "echo out; echo err >&2")
+	if r.Code != 0 || r.Stdout != "out\n" || r.Stderr != "err\n" {
+		t.Errorf("exit 0:\n%s", r)
+	}
+	// kwok reports a non-zero exit as an Internal error, not NonZeroExitCode with the code (the code itself
+	// is tested against a fake server in pkg/exec): the example fails as kubectl does, after the output.
+	r = runExample(t, "exec", "-n", ns, "p", "--", "sh", "-c", "echo out; echo err >&2; exit 3")
+	k := runKubectl(t, nil, "exec", "-n", ns, "p", "--", "sh", "-c", "echo out; echo err >&2; exit 3")
+	if r.Code == 0 || r.Code != k.Code || r.Stdout != "out\n" || !strings.HasPrefix(r.Stderr, "err\nerror: ") {
+		t.Errorf("exit 3:\n%s\nkubectl:\n%s", r, k)
+	}
+	if r := runExample(t, "exec", "-n", ns, "nope", "--", "true"); r.Code != 1 || r.Stderr != `error: pods "nope" not found`+"\n" {
+		t.Errorf("a missing pod:\n%s", r)
+	}
+}
