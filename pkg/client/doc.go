@@ -27,8 +27,10 @@
 // Resource is one resource type in one namespace (c.Resource, c.ResourceFor("deploy"),
 // c.ResourceForKind("apps/v1", "Deployment")), with every verb of the API on JSON bytes: Get, List
 // (streamed page by page), Items, Create, Replace, Patch, Delete, DeleteCollection, Watch, and the
-// subresources GetScale, Scale, Evict and Logs. Request builds what the verbs do not cover; c.Verb builds
-// a request for any path (/version, a raw path as kubectl get --raw takes it).
+// subresources GetScale, Scale, Evict and Logs. c.Pods(namespace) adds the pod's own: Exec and Attach
+// (a remote process of package exec, with its streams and exit code) and PortForward. Request builds
+// what the verbs do not cover; c.Verb builds a request for any path (/version, a raw path as kubectl get
+// --raw takes it).
 //
 // API[T] is the same verbs for a Go type: the types of k8s.io/api, a struct of the caller's for a custom
 // resource, or Object. NewAPI finds the resource that serves T through discovery, from (in order)
@@ -56,7 +58,7 @@
 // nothing repeated across dropped connections, API server restarts and 410 Gone (answered by a relist
 // that reports what changed meanwhile). They return nil when the context ends. OpenWatch opens one raw
 // stream for a caller that decodes events itself; Source hands the collection to the watch package's
-// engine.
+// engine. Package wait builds on it to wait for a condition, a value or a deletion.
 //
 // # Errors
 //
