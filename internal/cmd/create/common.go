@@ -190,7 +190,7 @@ type genSpec struct {
 	use, short, long, example string
 	aliases                   []string
 	// build checks the generator's own flags and args (after NAME) and builds the object.
-	build func(name string, args []string) (generated, error)
+	build func(ctx context.Context, name string, args []string) (generated, error)
 	// wrap words a server error as the generator's kubectl does ("failed to create configmap: %v").
 	wrap func(error) error
 	// unstructured: kubectl creates this kind through its dynamic client (sorted keys in -o json).
@@ -215,7 +215,7 @@ func newGenerator(o *common, s genSpec) *cobra.Command {
 		if err := o.complete(); err != nil {
 			return err
 		}
-		obj, err := s.build(name, args[1:])
+		obj, err := s.build(cmd.Context(), name, args[1:])
 		if err != nil {
 			return err
 		}

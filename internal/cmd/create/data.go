@@ -3,6 +3,7 @@ package create
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -240,7 +241,7 @@ func newCmdConfigMap(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Co
 
   # Create a new config map named my-config from an env file
   kubex create configmap my-config --from-env-file=path/to/foo.env --from-env-file=path/to/bar.env`,
-		build: func(name string, _ []string) (generated, error) {
+		build: func(_ context.Context, name string, _ []string) (generated, error) {
 			if len(envFiles) > 0 && (len(files) > 0 || len(literals) > 0) {
 				return nil, errors.New("from-env-file cannot be combined with from-file or from-literal")
 			}

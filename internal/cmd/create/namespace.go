@@ -1,6 +1,7 @@
 package create
 
 import (
+	"context"
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
@@ -21,7 +22,7 @@ func newCmdNamespace(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Co
 		short:   "Create a namespace with the specified name",
 		long:    "Create a namespace with the specified name.",
 		example: "  # Create a new namespace named my-namespace\n  kubex create namespace my-namespace",
-		build: func(name string, _ []string) (generated, error) {
+		build: func(_ context.Context, name string, _ []string) (generated, error) {
 			return &namespaceObj{base: newBase("v1", "Namespace", name, "")}, nil
 		},
 	})
@@ -37,7 +38,7 @@ func newCmdServiceAccount(f *cmdutil.Factory, streams *iostreams.IOStreams) *cob
 		short:   "Create a service account with the specified name",
 		long:    "Create a service account with the specified name.",
 		example: "  # Create a new service account named my-service-account\n  kubex create serviceaccount my-service-account",
-		build: func(name string, _ []string) (generated, error) {
+		build: func(_ context.Context, name string, _ []string) (generated, error) {
 			return &serviceAccountObj{base: newBase("v1", "ServiceAccount", name, o.enforced())}, nil
 		},
 		wrap: wrapf("failed to create serviceaccount: "),

@@ -1,6 +1,7 @@
 package create
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -80,7 +81,7 @@ func newCmdSecretGeneric(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobr
 
   # Create a new secret named my-secret from env files
   kubex create secret generic my-secret --from-env-file=path/to/foo.env --from-env-file=path/to/bar.env`,
-		build: func(name string, _ []string) (generated, error) {
+		build: func(_ context.Context, name string, _ []string) (generated, error) {
 			if len(envFiles) > 0 && (len(files) > 0 || len(literals) > 0) {
 				return nil, errors.New("from-env-file cannot be combined with from-file or from-literal")
 			}
@@ -134,7 +135,7 @@ func newCmdSecretTLS(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Co
 		short:   "Create a TLS secret",
 		long:    "Create a TLS secret from the given public/private key pair.\n\n The public/private key pair must exist beforehand. The public key certificate must be .PEM encoded and match the given private key.",
 		example: "  # Create a new TLS secret named tls-secret with the given key pair\n  kubex create secret tls tls-secret --cert=path/to/tls.crt --key=path/to/tls.key",
-		build: func(name string, _ []string) (generated, error) {
+		build: func(_ context.Context, name string, _ []string) (generated, error) {
 			if keyFile == "" || certFile == "" {
 				return nil, errors.New("key and cert must be specified")
 			}
