@@ -17,6 +17,15 @@ type meta struct {
 	Namespace   string            `json:"namespace,omitempty"`
 	Labels      map[string]string `json:"labels,omitempty"`
 	Annotations map[string]string `json:"annotations,omitempty"`
+	OwnerRefs   []ownerRef        `json:"ownerReferences,omitempty"`
+}
+
+type ownerRef struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	UID        string `json:"uid"`
+	Controller *bool  `json:"controller,omitempty"`
 }
 
 // base is TypeMeta and ObjectMeta, inlined first in every generated object as in k8s.io/api's types.
