@@ -13,10 +13,10 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmd/apiresources"
 	"github.com/kubex-cli/kubex/internal/cmd/apply"
-	"github.com/kubex-cli/kubex/internal/cmd/create"
 	"github.com/kubex-cli/kubex/internal/cmd/completion"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
 	"github.com/kubex-cli/kubex/internal/cmd/cp"
+	"github.com/kubex-cli/kubex/internal/cmd/create"
 	ctxcmd "github.com/kubex-cli/kubex/internal/cmd/ctx"
 	deletecmd "github.com/kubex-cli/kubex/internal/cmd/delete"
 	"github.com/kubex-cli/kubex/internal/cmd/describe"

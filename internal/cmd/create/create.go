@@ -168,9 +168,11 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	wg.Wait()
 
+	// kubectl prints each object on its own: JSON objects one after the other, YAML documents with
+	// "---" between them.
 	var objects printers.ObjectPrinter
-	if o.Print.Objects() {
-		if objects, err = o.Print.ToPrinter(o.streams.Out, printers.ObjectOptions{Single: len(items) == 1}); err != nil {
+	if o.Print.Objects() && o.Print.Format().Name == "yaml" {
+		if objects, err = o.Print.ToPrinter(o.streams.Out, printers.ObjectOptions{Stream: true}); err != nil {
 			return err
 		}
 	}
@@ -181,9 +183,12 @@ func (o *Options) Run(ctx context.Context) error {
 			errs = append(errs, it.err)
 			continue
 		}
-		if objects != nil {
+		switch {
+		case objects != nil:
 			err = objects.PrintObject(printers.Object{Raw: it.result})
-		} else {
+		case o.Print.Objects():
+			err = o.printOne(it.result)
+		default:
 			err = lines.Print(client.Ref{Type: it.res, Name: it.name}, "created")
 		}
 		if err != nil {
@@ -211,6 +216,10 @@ type item struct {
 func (o *Options) createOne(ctx context.Context, c *client.Client, scope cmdutil.Selection, it *item) error {
 	var err error
 	if it.res, err = cmdutil.ResolveKind(ctx, c.Discovery(), it.obj); err != nil {
+		if strings.Contains(err.Error(), "no matches for kind") {
+			return fmt.Errorf("resource mapping not found for name: %q namespace: %q from %q: no matches for kind %q in version %q\nensure CRDs are installed first",
+				it.obj.Name, it.obj.Namespace, it.obj.Source, it.obj.Kind, it.obj.APIVersion)
+		}
 		return err
 	}
 	ns, err := scope.ObjectNamespace(it.res, it.obj.Namespace)
@@ -284,4 +293,16 @@ func (o *Options) rawPost(ctx context.Context) error {
 	defer resp.Body.Close()
 	_, err = io.Copy(o.streams.Out, resp.Body)
 	return err
+}
+
+// printOne prints one object with a printer of its own, as kubectl's -o json and templates do.
+func (o *Options) printOne(raw []byte) error {
+	p, err := o.Print.ToPrinter(o.streams.Out, printers.ObjectOptions{Single: true})
+	if err != nil {
+		return err
+	}
+	if err := p.PrintObject(printers.Object{Raw: raw}); err != nil {
+		return err
+	}
+	return p.Close()
 }
