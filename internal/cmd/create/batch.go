@@ -88,7 +88,6 @@ func newCmdJob(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command 
 func (o *common) jobFromCronJob(ctx context.Context, name, from string) (generated, error) {
 	typed, cjName, ok := strings.Cut(from, "/")
 	if !ok || cjName == "" {
-		//lint:ignore ST1005 kubectl's wording
 		return nil, fmt.Errorf("from must be an existing cronjob")
 	}
 	c, err := o.f.Client()
