@@ -16,6 +16,7 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmd/completion"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
 	"github.com/kubex-cli/kubex/internal/cmd/cp"
+	"github.com/kubex-cli/kubex/internal/cmd/create"
 	ctxcmd "github.com/kubex-cli/kubex/internal/cmd/ctx"
 	deletecmd "github.com/kubex-cli/kubex/internal/cmd/delete"
 	"github.com/kubex-cli/kubex/internal/cmd/describe"
@@ -70,6 +71,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		completion.NewCmdCompletion(f.IOStreams),
 		get.NewCmdGet(f, f.IOStreams),
 		get.NewCmdWatch(f, f.IOStreams),
+		create.NewCmdCreate(f, f.IOStreams),
 		apply.NewCmdApply(f, f.IOStreams),
 		apply.NewCmdDiff(f, f.IOStreams),
 		deletecmd.NewCmdDelete(f, f.IOStreams),
