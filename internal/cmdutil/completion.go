@@ -110,7 +110,7 @@ func (c *completer) types(prefix string) []cobra.Completion {
 	return slices.Compact(out)
 }
 
-// pods need no discovery: every server has them.
+// pods need no discovery: every server has them (listable, which client.PodsType does not say).
 var pods = discovery.Resource{Name: "pods", Version: "v1", Kind: "Pod", Namespaced: true, Verbs: []string{"list"}}
 
 // names lists the names of typed (as the user typed it: "po", "deploy.apps") starting with prefix, in
@@ -225,7 +225,7 @@ func CompleteContainers(f *Factory) cobra.CompletionFunc {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		defer cancel()
-		body, err := c.client.Resource(pods, c.ns).Get(c.ctx, pod, client.GetOptions{})
+		body, err := c.client.Pods(c.ns).Get(c.ctx, pod, client.GetOptions{})
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
