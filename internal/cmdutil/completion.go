@@ -13,7 +13,6 @@ import (
 	"github.com/kubex-cli/kubex/internal/version"
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/resource"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
@@ -56,7 +55,7 @@ const CompletionTimeout = time.Second
 // when that is fresh, and a deadline.
 type completer struct {
 	ctx    context.Context
-	client *transport.Client
+	client *client.Client
 	disc   *discovery.Discovery
 	ns     string // the namespace the line selects (-n, or the context's)
 	allNS  bool   // -A
@@ -69,17 +68,19 @@ func (f *Factory) newCompleter(cmd *cobra.Command) (*completer, context.CancelFu
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := transport.New(r, transport.Options{
-		Version:          version.Get().GitVersion,
-		Environ:          f.Environ,
-		DebugOut:         io.Discard,
-		Stderr:           io.Discard,
-		StdinUnavailable: true, // a Tab must never wait for a credential prompt
-	})
+	c, err := client.New(r,
+		client.WithTransportOptions(transport.Options{
+			Version:          version.Get().GitVersion,
+			Environ:          f.Environ,
+			DebugOut:         io.Discard,
+			Stderr:           io.Discard,
+			StdinUnavailable: true, // a Tab must never wait for a credential prompt
+		}),
+		client.WithCacheDir(client.DefaultCacheDir(f.Getenv)))
 	if err != nil {
 		return nil, nil, err
 	}
-	d := discovery.New(c, client.DefaultCacheDir(f.Getenv))
+	d := c.Discovery()
 	d.PreferCache()
 	ctx := context.Background()
 	if cmd != nil && cmd.Context() != nil {
@@ -109,11 +110,8 @@ func (c *completer) types(prefix string) []cobra.Completion {
 	return slices.Compact(out)
 }
 
-// pods and namespaces need no discovery: every server has them.
-var (
-	pods       = discovery.Resource{Name: "pods", Version: "v1", Namespaced: true, Verbs: []string{"list"}}
-	namespaces = discovery.Resource{Name: "namespaces", Version: "v1", Verbs: []string{"list"}}
-)
+// pods need no discovery: every server has them (listable, which client.PodsType does not say).
+var pods = discovery.Resource{Name: "pods", Version: "v1", Kind: "Pod", Namespaced: true, Verbs: []string{"list"}}
 
 // names lists the names of typed (as the user typed it: "po", "deploy.apps") starting with prefix, in
 // the line's namespace (all of them with -A), sorted, each preceded by before ("pod/" for the TYPE/NAME
@@ -138,7 +136,7 @@ func (c *completer) namesOf(r discovery.Resource, prefix, before string, skip []
 	if c.allNS {
 		ns = ""
 	}
-	names, _ := resource.ListNames(c.ctx, c.client, resource.Path(r, ns, "", ""), resource.ListOptions{Limit: 500})
+	names, _ := c.client.Resource(r, ns).ListNames(c.ctx, client.ListOptions{Limit: 500})
 	var out []cobra.Completion
 	for _, n := range names {
 		if strings.HasPrefix(n, prefix) && !slices.Contains(skip, before+n) {
@@ -204,7 +202,7 @@ func CompleteNamespaces(f *Factory) cobra.CompletionFunc {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		defer cancel()
-		return c.namesOf(namespaces, toComplete, "", nil), cobra.ShellCompDirectiveNoFileComp
+		return c.namesOf(client.NamespacesType, toComplete, "", nil), cobra.ShellCompDirectiveNoFileComp
 	}
 }
 
@@ -227,12 +225,10 @@ func CompleteContainers(f *Factory) cobra.CompletionFunc {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		defer cancel()
-		p := resource.Path(pods, c.ns, pod, "")
-		resp, err := resource.Get(c.ctx, c.client, p, resource.AcceptJSON)
+		body, err := c.client.Pods(c.ns).Get(c.ctx, pod, client.GetOptions{})
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		defer resp.Body.Close()
 		type container struct {
 			Name string `json:"name"`
 		}
@@ -242,7 +238,7 @@ func CompleteContainers(f *Factory) cobra.CompletionFunc {
 				Containers     []container `json:"containers"`
 			} `json:"spec"`
 		}
-		if json.NewDecoder(resp.Body).Decode(&obj) != nil {
+		if json.Unmarshal(body, &obj) != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		var out []cobra.Completion

@@ -35,6 +35,15 @@ type Target struct {
 	Typed     string   // what the user typed for the resource, for errors
 }
 
+// On is the target's resource handle in c (its namespace included): the library's verbs for its
+// collection or its named objects, in one call.
+func (t Target) On(c *client.Client) *client.Resource { return c.Resource(t.Res, t.Namespace) }
+
+// Ref names the target's object name, as commands print it ("deployment.apps/web").
+func (t Target) Ref(name string) client.Ref {
+	return client.Ref{Type: t.Res, Namespace: t.Namespace, Name: name}
+}
+
 // ClientAndTargets builds the client and discovery a resource command needs and resolves sel with them:
 // what delete, wait and patch do first.
 func ClientAndTargets(ctx context.Context, sel Selection, newClient func() (*client.Client, error)) (*client.Client, []Target, error) {

@@ -26,6 +26,9 @@ type GetOptions struct {
 	Accept      string // AcceptJSON when ""; AcceptTable for the server's printed row
 	// ResourceVersion "0" lets the server answer from its cache.
 	ResourceVersion string
+	// IncludeObject is what the row of a Table answer carries: "" (the server's default, metadata),
+	// "None" or "Object".
+	IncludeObject string
 }
 
 // WriteOptions are the query parameters of a create or a replace.

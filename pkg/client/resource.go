@@ -41,6 +41,9 @@ func (r *Resource) Request(method, name string, subresource ...string) *Request 
 // Get reads one object (or its subresource) whole.
 func (r *Resource) Get(ctx context.Context, name string, o GetOptions) ([]byte, error) {
 	req := r.Request(http.MethodGet, name, o.Subresource).Accept(o.Accept)
+	if o.IncludeObject != "" {
+		req.Param("includeObject", o.IncludeObject)
+	}
 	if o.ResourceVersion != "" {
 		req.Param("resourceVersion", o.ResourceVersion)
 	}

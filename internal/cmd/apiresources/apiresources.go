@@ -17,13 +17,14 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
-// Deps is what the commands need from the factory.
+// Deps is what the commands need from the factory: the client, whose discovery they print.
 type Deps interface {
-	Discovery() (*discovery.Discovery, error)
+	Client() (*client.Client, error)
 }
 
 const apiResourcesExample = `  # Print the supported API resources
@@ -102,11 +103,11 @@ func (o *APIResourceOptions) Complete(cmd *cobra.Command, args []string) error {
 	if len(args) != 0 {
 		return cmdutil.UsageErrorf(cmd, "unexpected arguments: %v", args)
 	}
-	d, err := o.deps.Discovery()
+	c, err := o.deps.Client()
 	if err != nil {
 		return err
 	}
-	o.discovery = d
+	o.discovery = c.Discovery()
 	o.groupChanged = cmd.Flags().Changed("api-group")
 	o.nsChanged = cmd.Flags().Changed("namespaced")
 	switch o.Output {

@@ -17,8 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
@@ -101,18 +100,15 @@ func (s *server) take() []string {
 	return r
 }
 
-// deps builds a fresh Discovery per command run, as a new kubex process would, sharing cacheDir.
+// deps builds a fresh client (and so Discovery) per command run, as a new kubex process would, sharing
+// cacheDir.
 type deps struct {
 	srv      *server
 	cacheDir string
 }
 
-func (d deps) Discovery() (*discovery.Discovery, error) {
-	c, err := transport.New(&config.Resolved{Server: d.srv.URL}, transport.Options{})
-	if err != nil {
-		return nil, err
-	}
-	return discovery.New(c, d.cacheDir), nil
+func (d deps) Client() (*client.Client, error) {
+	return client.New(&config.Resolved{Server: d.srv.URL}, client.WithCacheDir(d.cacheDir))
 }
 
 func run(t *testing.T, d Deps, build func(Deps, *iostreams.IOStreams) *cobra.Command, args ...string) (string, error) {

@@ -42,9 +42,12 @@ func (o *APIVersionsOptions) Complete(cmd *cobra.Command, args []string) error {
 	if len(args) != 0 {
 		return cmdutil.UsageErrorf(cmd, "unexpected arguments: %v", args)
 	}
-	var err error
-	o.discovery, err = o.deps.Discovery()
-	return err
+	c, err := o.deps.Client()
+	if err != nil {
+		return err
+	}
+	o.discovery = c.Discovery()
+	return nil
 }
 
 // Run prints every served group version, sorted.

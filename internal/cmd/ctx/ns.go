@@ -4,15 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client/resource"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/config"
 )
 
@@ -64,12 +62,12 @@ A switch checks that the namespace exists (one GET) and writes the context's nam
 			if active == "" {
 				active = "default"
 			}
-			c, err := f.Transport()
+			c, err := f.Client()
 			if err != nil {
 				return err
 			}
 			if len(args) == 0 {
-				names, err := resource.ListNames(cmd.Context(), c, "/api/v1/namespaces", resource.ListOptions{})
+				names, err := c.Namespaces().ListNames(cmd.Context(), client.ListOptions{})
 				if err != nil {
 					return err
 				}
@@ -111,17 +109,14 @@ A switch checks that the namespace exists (one GET) and writes the context's nam
 }
 
 // checkNamespace makes sure namespace ns exists, with one GET.
-func checkNamespace(cmd *cobra.Command, c *transport.Client, ns, context string) error {
+func checkNamespace(cmd *cobra.Command, c *client.Client, ns, context string) error {
 	if ns == "" {
 		return errors.New("empty namespace names are not allowed")
 	}
-	resp, err := resource.Get(cmd.Context(), c, "/api/v1/namespaces/"+url.PathEscape(ns), resource.AcceptJSON)
-	var se *transport.StatusError
+	_, err := c.Namespaces().Get(cmd.Context(), ns, client.GetOptions{})
+	var se *client.StatusError
 	if errors.As(err, &se) && se.Code == http.StatusNotFound {
 		return fmt.Errorf("namespace %q not found in the cluster of context %q (see 'kubex ns' for the namespaces)", ns, context)
 	}
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
+	return err
 }

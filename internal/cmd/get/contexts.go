@@ -108,7 +108,7 @@ func (o *Options) forContext(name string, out io.Writer) (*Options, error) {
 	}
 	one := *o
 	one.contexts, one.contextName = nil, name
-	one.factory, one.client, one.discovery, one.resolved = f, f.Transport, f.Discovery, f.Resolved
+	one.factory, one.client, one.resolved = f, f.Client, f.Resolved
 	one.namespace, one.explicitNamespace = r.Namespace, r.NamespaceExplicit && !o.AllNamespaces
 	streams := *o.streams
 	streams.Out, streams.ErrOut = out, io.Discard

@@ -9,14 +9,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
-	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/config"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
@@ -64,12 +62,11 @@ type Options struct {
 	format            format
 	args              []string
 
-	factory   *cmdutil.Factory
-	streams   *iostreams.IOStreams
-	client    func() (*transport.Client, error)
-	discovery func() (*discovery.Discovery, error)
-	resolved  func() (*config.Resolved, error)
-	warn      func(string)
+	factory  *cmdutil.Factory
+	streams  *iostreams.IOStreams
+	client   func() (*client.Client, error)
+	resolved func() (*config.Resolved, error)
+	warn     func(string)
 }
 
 func newOptions(f *cmdutil.Factory, streams *iostreams.IOStreams) *Options {
@@ -79,8 +76,7 @@ func newOptions(f *cmdutil.Factory, streams *iostreams.IOStreams) *Options {
 		AllowMissingKeys: true,
 		factory:          f,
 		streams:          streams,
-		client:           f.Transport,
-		discovery:        f.Discovery,
+		client:           f.Client,
 		resolved:         f.Resolved,
 		warn:             f.Warn,
 	}
@@ -243,24 +239,24 @@ func (o *Options) Run(ctx context.Context) error {
 	if len(o.contexts) > 0 {
 		return o.runContexts(ctx)
 	}
-	d, err := o.discovery()
+	c, err := o.client()
 	if err != nil {
 		return err
 	}
 	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
 		Namespace: o.namespace, Explicit: o.explicitNamespace, AllNamespaces: o.AllNamespaces,
 		LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector, Subresource: o.Subresource}
-	targets, single, err := sel.Targets(ctx, d)
+	targets, single, err := sel.Targets(ctx, c.Discovery())
 	if err != nil {
 		return err
 	}
 	if o.Watch || o.WatchOnly {
-		return o.runWatch(ctx, targets)
+		return o.runWatch(ctx, c, targets)
 	}
 	if o.format.human() {
-		return o.printHuman(ctx, targets)
+		return o.printHuman(ctx, c, targets)
 	}
-	return o.printObjects(ctx, targets, single)
+	return o.printObjects(ctx, c, targets, single)
 }
 
 // runRaw streams the answer to stdout without holding it in memory.
@@ -269,16 +265,9 @@ func (o *Options) runRaw(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	req, err := c.NewRequest(ctx, http.MethodGet, o.Raw, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
 	// As kubectl's --raw: the error names no resource, since the path may not be one.
-	if err := transport.ErrorFromRawResponse(resp); err != nil {
+	resp, err := c.Verb(http.MethodGet).AbsPath(o.Raw).RawErrors().Stream(ctx)
+	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
@@ -293,13 +282,4 @@ func readFile(flag, path string) (string, error) {
 		return "", fmt.Errorf("error reading --%s %s: %w", flag, path, err)
 	}
 	return string(b), nil
-}
-
-// kindName is the lower-case "kind" or "kind.group" kubectl prints before names: "pod", "deployment.apps".
-func kindName(r discovery.Resource) string {
-	k := strings.ToLower(r.Kind)
-	if r.Group != "" {
-		k += "." + r.Group
-	}
-	return k
 }

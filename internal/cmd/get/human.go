@@ -6,11 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
@@ -29,11 +28,7 @@ func (o *Options) settle() int {
 }
 
 // printHuman prints tables: one per resource type, a blank line between them, as kubectl does.
-func (o *Options) printHuman(ctx context.Context, targets []cmdutil.Target) error {
-	c, err := o.client()
-	if err != nil {
-		return err
-	}
+func (o *Options) printHuman(ctx context.Context, c *client.Client, targets []cmdutil.Target) error {
 	tracked := &trackingWriter{w: o.streams.Out}
 	sep := &separatorWriter{w: tracked}
 	cw := printers.NewColumnWriter(sep, o.settle())
@@ -82,7 +77,7 @@ func (o *Options) tableOptions(t cmdutil.Target, withKind bool) printers.TableOp
 		Wide:          o.format.name == "wide",
 		WithNamespace: o.AllNamespaces && t.Res.Namespaced,
 		WithKind:      withKind,
-		Kind:          kindName(t.Res),
+		Kind:          client.KindGroup(t.Res),
 		ShowLabels:    o.ShowLabels,
 		ColumnLabels:  o.LabelColumns,
 		Terminal:      o.streams.IsStdoutTTY(),
@@ -105,13 +100,13 @@ func (o *Options) includeObject(t cmdutil.Target) string {
 
 func (o *Options) accept() string {
 	if o.ServerPrint {
-		return resource.AcceptTable
+		return client.AcceptTable
 	}
-	return resource.AcceptJSON
+	return client.AcceptJSON
 }
 
 // printTableTarget prints one target's rows and returns what failed.
-func (o *Options) printTableTarget(ctx context.Context, c *transport.Client, t cmdutil.Target, tp *printers.TablePrinter) []error {
+func (o *Options) printTableTarget(ctx context.Context, c *client.Client, t cmdutil.Target, tp *printers.TablePrinter) []error {
 	var sorter *rowSorter
 	if o.SortBy != "" {
 		var err error
@@ -132,21 +127,20 @@ func (o *Options) printTableTarget(ctx context.Context, c *transport.Client, t c
 		return sorter.print(tp)
 	}
 
-	opts := resource.ListOptions{IncludeObject: o.includeObject(t)}
+	res := t.On(c)
 	if t.Names == nil {
-		opts.LabelSelector, opts.FieldSelector = o.LabelSelector, o.FieldSelector
+		opts := client.ListOptions{IncludeObject: o.includeObject(t), LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
 		if o.SortBy == "" {
 			opts.Limit = o.ChunkSize
 		}
-		path := resource.Path(t.Res, t.Namespace, "", "")
-		_, err := resource.List(ctx, c, path, o.accept(), opts,
-			func(h *resource.Header) error {
+		_, err := res.ListPages(ctx, o.accept(), opts,
+			func(h *client.ListHeader) error {
 				if h.IsTable() {
 					return tp.SetColumns(h.ColumnDefinitions)
 				}
 				return nil
 			},
-			func(h *resource.Header, raw json.RawMessage) error { return print(h.IsTable(), raw) })
+			func(h *client.ListHeader, raw []byte) error { return print(h.IsTable(), raw) })
 		if err == nil {
 			err = finish()
 		}
@@ -158,9 +152,9 @@ func (o *Options) printTableTarget(ctx context.Context, c *transport.Client, t c
 
 	var errs []error
 	for _, name := range t.Names {
-		body, err := o.getNamed(ctx, c, t, name, opts, o.accept())
+		body, err := o.getNamed(ctx, res, name, client.GetOptions{Accept: o.accept(), IncludeObject: o.includeObject(t)})
 		if err != nil {
-			if !(o.IgnoreNotFound && transport.IsNotFound(err)) {
+			if !(o.IgnoreNotFound && client.IsNotFound(err)) {
 				errs = append(errs, err)
 			}
 			continue
@@ -168,7 +162,7 @@ func (o *Options) printTableTarget(ctx context.Context, c *transport.Client, t c
 		if !isTable(body) {
 			err = print(false, body)
 		} else {
-			err = resource.DecodeList(bytes.NewReader(body), &resource.Header{}, func(h *resource.Header) error {
+			err = resource.DecodeList(bytes.NewReader(body), &client.ListHeader{}, func(h *client.ListHeader) error {
 				return tp.SetColumns(h.ColumnDefinitions)
 			}, func(raw json.RawMessage) error { return print(true, raw) })
 		}
@@ -196,13 +190,15 @@ func printTableItem(tp *printers.TablePrinter, isTable bool, raw json.RawMessage
 	return tp.PrintObjectMeta(obj.Metadata)
 }
 
-// getNamed reads one named object of t. When it is not found, kubectl looks for its namespace and reports
-// a missing namespace instead (not for "default", which always exists).
-func (o *Options) getNamed(ctx context.Context, c *transport.Client, t cmdutil.Target, name string, opts resource.ListOptions, accept string) ([]byte, error) {
-	body, err := resource.GetObject(ctx, c, resource.WithQuery(resource.Path(t.Res, t.Namespace, name, o.Subresource), opts), accept)
-	if transport.IsNotFound(err) && t.Namespace != "" && t.Namespace != "default" {
-		_, nsErr := resource.GetObject(ctx, c, "/api/v1/namespaces/"+url.PathEscape(t.Namespace), resource.AcceptJSON)
-		if transport.IsNotFound(nsErr) {
+// getNamed reads one named object of res (its --subresource, when given). When it is not found, kubectl
+// looks for its namespace and reports a missing namespace instead (not for "default", which always
+// exists).
+func (o *Options) getNamed(ctx context.Context, res *client.Resource, name string, opts client.GetOptions) ([]byte, error) {
+	opts.Subresource = o.Subresource
+	body, err := res.Get(ctx, name, opts)
+	if client.IsNotFound(err) && res.Namespace != "" && res.Namespace != "default" {
+		_, nsErr := res.Client().Namespaces().Get(ctx, res.Namespace, client.GetOptions{})
+		if client.IsNotFound(nsErr) {
 			return nil, nsErr
 		}
 	}

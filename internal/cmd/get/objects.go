@@ -2,23 +2,18 @@ package get
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
-	"github.com/kubex-cli/kubex/pkg/client/resource"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
 // printObjects prints whole objects (-o json, yaml, name, jsonpath, go-template, custom-columns): one
 // object as itself when exactly one was named, else every object of every target in one List, streamed
 // item by item.
-func (o *Options) printObjects(ctx context.Context, targets []cmdutil.Target, single bool) error {
-	c, err := o.client()
-	if err != nil {
-		return err
-	}
+func (o *Options) printObjects(ctx context.Context, c *client.Client, targets []cmdutil.Target, single bool) error {
+	var err error
 	var p printers.ObjectPrinter = collector(o.objectsTo)
 	if o.objectsTo == nil {
 		if p, err = o.objectPrinter(o.streams.Out, printers.ObjectOptions{Single: single}); err != nil {
@@ -42,13 +37,14 @@ func (o *Options) printObjects(ctx context.Context, targets []cmdutil.Target, si
 
 	var errs []error
 	for _, t := range targets {
+		res := t.On(c)
 		if t.Names == nil {
-			opts := resource.ListOptions{LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
+			opts := client.ListOptions{LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector}
 			if sorter == nil {
 				opts.Limit = o.ChunkSize
 			}
-			_, err := resource.List(ctx, c, resource.Path(t.Res, t.Namespace, "", ""), resource.AcceptJSON, opts, nil,
-				func(h *resource.Header, raw json.RawMessage) error {
+			_, err := res.ListPages(ctx, client.AcceptJSON, opts, nil,
+				func(h *client.ListHeader, raw []byte) error {
 					return emit(printers.Object{Raw: raw, APIVersion: h.APIVersion, Kind: strings.TrimSuffix(h.Kind, "List")})
 				})
 			if err != nil {
@@ -57,12 +53,12 @@ func (o *Options) printObjects(ctx context.Context, targets []cmdutil.Target, si
 			continue
 		}
 		for _, name := range t.Names {
-			body, err := o.getNamed(ctx, c, t, name, resource.ListOptions{}, resource.AcceptJSON)
+			body, err := o.getNamed(ctx, res, name, client.GetOptions{Accept: client.AcceptJSON})
 			if err == nil {
 				err = emit(printers.Object{Raw: body})
 			}
 			switch {
-			case err == nil, o.IgnoreNotFound && transport.IsNotFound(err):
+			case err == nil, o.IgnoreNotFound && client.IsNotFound(err):
 			case single:
 				return err // kubectl prints nothing else when the one named object fails
 			default:

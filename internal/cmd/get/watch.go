@@ -13,8 +13,8 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/resource"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/client/watch"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
@@ -56,17 +56,13 @@ between: no change is lost, none is printed twice. -o json prints one compact JS
 
 // runWatch prints the target's objects (unless --watch-only), then each change, until ctx ends or
 // --request-timeout passes.
-func (o *Options) runWatch(ctx context.Context, targets []cmdutil.Target) error {
+func (o *Options) runWatch(ctx context.Context, c *client.Client, targets []cmdutil.Target) error {
 	if len(targets) != 1 || len(targets[0].Names) > 1 {
 		return errors.New("watch is only supported on individual resources and resource collections - more than 1 resource was found")
 	}
 	t := targets[0]
 	if !t.Res.HasVerb("watch") {
 		return fmt.Errorf("%s does not support watch", t.Res.GroupResource())
-	}
-	c, err := o.client()
-	if err != nil {
-		return err
 	}
 	if r, err := o.resolved(); err == nil && r.RequestTimeout > 0 {
 		var cancel context.CancelFunc
@@ -78,8 +74,8 @@ func (o *Options) runWatch(ctx context.Context, targets []cmdutil.Target) error 
 	if err := out.init(); err != nil {
 		return err
 	}
-	src := &watchSource{c: c, o: o, t: t, out: out}
-	err = watch.Run(ctx, src, watch.Options{
+	src := &watchSource{res: t.On(c), o: o, t: t, out: out}
+	err := watch.Run(ctx, src, watch.Options{
 		WatchOnly:     o.WatchOnly,
 		StreamingList: o.streamingList,
 		Synced:        func() { _ = out.flush() },
@@ -98,7 +94,7 @@ func (o *Options) runWatch(ctx context.Context, targets []cmdutil.Target) error 
 // watchSource is the target as the watch engine sees it: list and watch requests, and how to read their
 // bodies (Table rows for human output, whole objects otherwise).
 type watchSource struct {
-	c      *transport.Client
+	res    *client.Resource
 	o      *Options
 	t      cmdutil.Target
 	out    *watchPrinter
@@ -112,11 +108,11 @@ func (s *watchSource) accept() string {
 	if s.human() {
 		return s.o.accept()
 	}
-	return resource.AcceptJSON
+	return client.AcceptJSON
 }
 
-func (s *watchSource) options() resource.ListOptions {
-	opts := resource.ListOptions{LabelSelector: s.o.LabelSelector, FieldSelector: s.o.FieldSelector}
+func (s *watchSource) options() client.ListOptions {
+	opts := client.ListOptions{LabelSelector: s.o.LabelSelector, FieldSelector: s.o.FieldSelector}
 	if len(s.t.Names) == 1 {
 		// One object is watched as the collection of the objects with its name, as kubectl does.
 		opts.FieldSelector = "metadata.name=" + s.t.Names[0]
@@ -128,9 +124,9 @@ func (s *watchSource) List(ctx context.Context, each func(watch.Item) error) (st
 	opts := s.options()
 	opts.Limit = s.o.ChunkSize
 	n := 0
-	h, err := resource.List(ctx, s.c, resource.Path(s.t.Res, s.t.Namespace, "", ""), s.accept(), opts,
-		func(h *resource.Header) error { return s.out.columns(h) },
-		func(h *resource.Header, raw json.RawMessage) error {
+	h, err := s.res.ListPages(ctx, s.accept(), opts,
+		func(h *client.ListHeader) error { return s.out.columns(h) },
+		func(h *client.ListHeader, raw []byte) error {
 			it, err := s.item(h.IsTable(), raw)
 			if err != nil {
 				return err
@@ -143,7 +139,7 @@ func (s *watchSource) List(ctx context.Context, each func(watch.Item) error) (st
 	}
 	if !s.listed && n == 0 && len(s.t.Names) == 1 && !s.o.IgnoreNotFound {
 		// kubectl gets a named object before watching it: a missing one is NotFound.
-		return "", &transport.StatusError{Code: http.StatusNotFound, Reason: "NotFound", Status: "Failure",
+		return "", &client.StatusError{Code: http.StatusNotFound, Reason: "NotFound", Status: "Failure",
 			Message: fmt.Sprintf("%s %q not found", s.t.Res.GroupResource(), s.t.Names[0])}
 	}
 	s.listed = true
@@ -173,16 +169,7 @@ func (s *watchSource) item(isTable bool, raw json.RawMessage) (watch.Item, error
 }
 
 func (s *watchSource) Watch(ctx context.Context, rv string, initialEvents bool) (io.ReadCloser, error) {
-	opts := s.options()
-	opts.Watch, opts.AllowBookmarks, opts.ResourceVersion = true, true, rv
-	if initialEvents {
-		opts.SendInitialEvents, opts.ResourceVersionType = true, "NotOlderThan"
-	}
-	resp, err := resource.Get(ctx, s.c, resource.WithQuery(resource.Path(s.t.Res, s.t.Namespace, "", ""), opts), s.accept())
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
+	return s.res.OpenWatch(ctx, s.accept(), s.options(), rv, initialEvents)
 }
 
 func (s *watchSource) Decode(ev watch.Event) (watch.Decoded, error) {
@@ -218,7 +205,7 @@ func (s *watchSource) Decode(ev watch.Event) (watch.Decoded, error) {
 		return d, err
 	}
 	// A Table of the event's object: usually one row, column definitions only in the first event.
-	h := &resource.Header{}
+	h := &client.ListHeader{}
 	err := resource.DecodeList(bytes.NewReader(ev.Object), h, s.out.columns, func(raw json.RawMessage) error {
 		it, err := s.item(true, raw)
 		d.Items = append(d.Items, it)
@@ -261,7 +248,7 @@ func (p *watchPrinter) init() error {
 	return err
 }
 
-func (p *watchPrinter) columns(h *resource.Header) error {
+func (p *watchPrinter) columns(h *client.ListHeader) error {
 	if p.table != nil && h.IsTable() {
 		return p.table.SetColumns(h.ColumnDefinitions)
 	}

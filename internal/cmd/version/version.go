@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/spf13/cobra"
@@ -14,7 +13,7 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	"github.com/kubex-cli/kubex/internal/version"
-	"github.com/kubex-cli/kubex/pkg/client/transport"
+	"github.com/kubex-cli/kubex/pkg/client"
 )
 
 // Options holds the flags of `kubex version`.
@@ -23,7 +22,7 @@ type Options struct {
 	Output     string
 
 	streams *iostreams.IOStreams
-	client  func() (*transport.Client, error)
+	client  func() (*client.Client, error)
 }
 
 // document is what -o json|yaml prints; its keys match kubectl's.
@@ -34,7 +33,7 @@ type document struct {
 
 // NewCmdVersion builds `kubex version`.
 func NewCmdVersion(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
-	o := &Options{streams: streams, client: f.Transport}
+	o := &Options{streams: streams, client: f.Client}
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the client and server version information",
@@ -104,19 +103,7 @@ func (o *Options) serverVersion(cmd *cobra.Command) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := c.NewRequest(cmd.Context(), http.MethodGet, "/version", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	if err := transport.ErrorFromRawResponse(resp); err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	b, err := c.Verb(http.MethodGet).AbsPath("/version").RawErrors().Do(cmd.Context())
 	if err != nil {
 		return nil, err
 	}
