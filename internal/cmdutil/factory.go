@@ -103,17 +103,6 @@ func (f *Factory) Client() (*client.Client, error) {
 	})
 }
 
-// Transport is the HTTP layer of Client.
-//
-// Deprecated: commands use Client's verbs; this goes once the last command has moved to them.
-func (f *Factory) Transport() (*transport.Client, error) {
-	c, err := f.Client()
-	if err != nil {
-		return nil, err
-	}
-	return c.Transport(), nil
-}
-
 // Discovery answers what resources the server has, cached on disk as kubectl does.
 func (f *Factory) Discovery() (*discovery.Discovery, error) {
 	c, err := f.Client()
