@@ -13,6 +13,7 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmd/apiresources"
 	"github.com/kubex-cli/kubex/internal/cmd/apply"
+	authcmd "github.com/kubex-cli/kubex/internal/cmd/auth"
 	"github.com/kubex-cli/kubex/internal/cmd/completion"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
 	"github.com/kubex-cli/kubex/internal/cmd/cp"
@@ -89,6 +90,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		cp.NewCmdCp(f, f.IOStreams),
 		describe.NewCmdDescribe(f, f.IOStreams),
 		eventscmd.NewCmdEvents(f, f.IOStreams),
+		authcmd.NewCmdAuth(f, f.IOStreams),
 	)
 	groupCommands(root)
 	return root
