@@ -27,6 +27,7 @@ import (
 	logscmd "github.com/kubex-cli/kubex/internal/cmd/logs"
 	"github.com/kubex-cli/kubex/internal/cmd/patch"
 	portforwardcmd "github.com/kubex-cli/kubex/internal/cmd/portforward"
+	"github.com/kubex-cli/kubex/internal/cmd/rollout"
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
 	waitcmd "github.com/kubex-cli/kubex/internal/cmd/wait"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
@@ -91,6 +92,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		describe.NewCmdDescribe(f, f.IOStreams),
 		eventscmd.NewCmdEvents(f, f.IOStreams),
 		authcmd.NewCmdAuth(f, f.IOStreams),
+		rollout.NewCmdRollout(f, f.IOStreams),
 	)
 	groupCommands(root)
 	return root
