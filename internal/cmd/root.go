@@ -25,6 +25,7 @@ import (
 	execcmd "github.com/kubex-cli/kubex/internal/cmd/exec"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
 	logscmd "github.com/kubex-cli/kubex/internal/cmd/logs"
+	nodecmd "github.com/kubex-cli/kubex/internal/cmd/node"
 	"github.com/kubex-cli/kubex/internal/cmd/patch"
 	portforwardcmd "github.com/kubex-cli/kubex/internal/cmd/portforward"
 	"github.com/kubex-cli/kubex/internal/cmd/rollout"
@@ -93,6 +94,8 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		eventscmd.NewCmdEvents(f, f.IOStreams),
 		authcmd.NewCmdAuth(f, f.IOStreams),
 		rollout.NewCmdRollout(f, f.IOStreams),
+		nodecmd.NewCmdCordon(f, f.IOStreams),
+		nodecmd.NewCmdUncordon(f, f.IOStreams),
 	)
 	groupCommands(root)
 	return root
