@@ -8,8 +8,9 @@ var commandGroups = []struct {
 	commands  []string
 }{
 	{"basic", "Basic Commands:", []string{"get", "watch", "delete"}},
-	{"deploy", "Deploy and Change Commands:", []string{"apply", "diff", "patch", "wait"}},
-	{"troubleshooting", "Troubleshooting and Debugging Commands:", []string{"describe", "logs", "attach", "exec", "port-forward", "cp", "events"}},
+	{"deploy", "Deploy and Change Commands:", []string{"apply", "diff", "patch", "wait", "rollout"}},
+	{"cluster", "Cluster Management Commands:", []string{"cordon", "uncordon"}},
+	{"troubleshooting", "Troubleshooting and Debugging Commands:", []string{"describe", "logs", "attach", "exec", "port-forward", "cp", "events", "auth"}},
 	{"settings", "Settings Commands:", []string{"ctx", "ns", "config", "completion"}},
 	{"other", "Other Commands:", nil},
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmd/apiresources"
 	"github.com/kubex-cli/kubex/internal/cmd/apply"
+	authcmd "github.com/kubex-cli/kubex/internal/cmd/auth"
 	"github.com/kubex-cli/kubex/internal/cmd/completion"
 	configcmd "github.com/kubex-cli/kubex/internal/cmd/config"
 	"github.com/kubex-cli/kubex/internal/cmd/cp"
@@ -24,8 +25,10 @@ import (
 	execcmd "github.com/kubex-cli/kubex/internal/cmd/exec"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
 	logscmd "github.com/kubex-cli/kubex/internal/cmd/logs"
+	nodecmd "github.com/kubex-cli/kubex/internal/cmd/node"
 	"github.com/kubex-cli/kubex/internal/cmd/patch"
 	portforwardcmd "github.com/kubex-cli/kubex/internal/cmd/portforward"
+	"github.com/kubex-cli/kubex/internal/cmd/rollout"
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
 	waitcmd "github.com/kubex-cli/kubex/internal/cmd/wait"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
@@ -89,6 +92,10 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		cp.NewCmdCp(f, f.IOStreams),
 		describe.NewCmdDescribe(f, f.IOStreams),
 		eventscmd.NewCmdEvents(f, f.IOStreams),
+		authcmd.NewCmdAuth(f, f.IOStreams),
+		rollout.NewCmdRollout(f, f.IOStreams),
+		nodecmd.NewCmdCordon(f, f.IOStreams),
+		nodecmd.NewCmdUncordon(f, f.IOStreams),
 	)
 	groupCommands(root)
 	return root
