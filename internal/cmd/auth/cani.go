@@ -125,6 +125,7 @@ func (o *CanIOptions) Complete(ctx context.Context, args []string) error {
 			o.out = io.Discard
 		}
 		if len(args) != 2 {
+			//lint:ignore ST1005 kubectl's words, its help hint included
 			return errors.New("you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubex auth can-i -h' for help and examples.")
 		}
 		o.Verb = args[0]
