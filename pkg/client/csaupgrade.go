@@ -129,22 +129,25 @@ func (r *Resource) keepLastApplied(ctx context.Context, name string, obj, out []
 	return kept, nil
 }
 
-// LastAppliedConfig is the value kubectl gives LastAppliedAnnotation for the configuration obj (JSON):
-// obj without that annotation (and without annotations when it was the only one), keys sorted, with a
-// final newline.
+// LastAppliedConfig is the value kubectl's client-side apply gives LastAppliedAnnotation for the
+// configuration obj (JSON): obj without that annotation (metadata.annotations stays, {} when empty, as
+// kubectl writes it), keys sorted, with a final newline.
 func LastAppliedConfig(obj []byte) (string, error) {
 	m, err := decodeObject(obj)
 	if err != nil {
 		return "", err
 	}
-	if meta, ok := m["metadata"].(map[string]any); ok {
-		if a, ok := meta["annotations"].(map[string]any); ok {
-			delete(a, LastAppliedAnnotation)
-			if len(a) == 0 {
-				delete(meta, "annotations")
-			}
-		}
+	meta, _ := m["metadata"].(map[string]any)
+	if meta == nil {
+		meta = map[string]any{}
+		m["metadata"] = meta
 	}
+	a, _ := meta["annotations"].(map[string]any)
+	if a == nil {
+		a = map[string]any{}
+		meta["annotations"] = a
+	}
+	delete(a, LastAppliedAnnotation)
 	b, err := json.Marshal(m)
 	if err != nil {
 		return "", err

