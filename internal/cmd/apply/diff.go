@@ -84,6 +84,7 @@ func (o *Options) runDiff(ctx context.Context, external string) error {
 		}
 	}
 	p.applyAll(ctx, p.items) // the dry run is the server's: nothing is stored
+	conflicts := p.forceConflicts(ctx)
 	var live, merged []diffFile
 	var errs []error
 	for _, it := range p.items {
@@ -110,8 +111,14 @@ func (o *Options) runDiff(ctx context.Context, external string) error {
 	if len(errs) > 0 {
 		return diffError(cmdutil.Aggregate(errs))
 	}
+	for _, c := range conflicts {
+		fmt.Fprintln(o.streams.ErrOut, c)
+	}
 	if external != "" {
-		return runExternal(ctx, external, live, merged, o.streams)
+		if err := runExternal(ctx, external, live, merged, o.streams); err != nil || len(conflicts) == 0 {
+			return err
+		}
+		return &cmdutil.ExitError{Code: 1}
 	}
 	differ := false
 	for i := range live {
@@ -125,13 +132,43 @@ func (o *Options) runDiff(ctx context.Context, external string) error {
 			return diffError(err)
 		}
 	}
-	if differ {
+	if differ || len(conflicts) > 0 {
 		return &cmdutil.ExitError{Code: 1}
 	}
 	return nil
 }
 
 type diffFile struct{ name, yaml string }
+
+// forceConflicts dry-runs again, with --force-conflicts, the applies refused with a conflict, so that
+// the diff shows the change the user asked for; it returns, for stderr, which fields other managers own.
+func (p *plan) forceConflicts(ctx context.Context) []string {
+	if p.o.ForceConflicts {
+		return nil
+	}
+	var retry []*item
+	var notes []string
+	for _, it := range p.items {
+		fields, ok := client.ConflictCauses(it.err)
+		if !ok {
+			continue
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "warning: %s (%s): fields managed by another field manager, shown as --force-conflicts would apply them:", it.ref(), it.obj.Where())
+		for _, f := range fields {
+			fmt.Fprintf(&b, "\n  %s  owned by %s", f.Field, manager(f.Message))
+		}
+		notes = append(notes, b.String())
+		it.err, it.done = nil, make(chan struct{})
+		retry = append(retry, it)
+	}
+	if len(retry) > 0 {
+		p.o.ForceConflicts = true
+		p.applyAll(ctx, retry)
+		p.o.ForceConflicts = false
+	}
+	return notes
+}
 
 // live is the object as stored now, cleaned, or "" when there is none.
 func (p *plan) live(ctx context.Context, it *item) (string, error) {

@@ -185,7 +185,7 @@ func (p *plan) apply(ctx context.Context, it *item) {
 	defer close(it.done)
 	body, err := withNamespace(it.obj.JSON, it.ns, it.res.Namespaced)
 	if err == nil {
-		it.result, err = p.c.Resource(it.res, it.ns).Patch(ctx, it.obj.Name, client.Apply(body),
+		it.result, err = p.c.Resource(it.res, it.ns).ApplyOverClientSide(ctx, it.obj.Name, body,
 			client.PatchOptions{FieldManager: p.o.FieldManager.FieldManager, Force: p.o.ForceConflicts, DryRun: p.o.dryRun.Server(), FieldValidation: p.o.Validation})
 	}
 	if err != nil {
