@@ -263,3 +263,28 @@ func TestDescribeMore(t *testing.T) {
 		sameMaskedAsKubectl(t, append(append([]string{"describe"}, args...), "-n", ns)...)
 	}
 }
+
+// TestEventsMore compares events' --for errors and its -o formats besides json and yaml with kubectl's.
+func TestEventsMore(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	kubectlOK(t, nil, "create", "deployment", "web", "--image=nginx", "-n", ns)
+	kubectlOK(t, nil, "wait", "--for=condition=Available", "deploy/web", "-n", ns, "--timeout=60s")
+	for _, args := range [][]string{
+		{"--for", "nosuchtype/x"}, {"--for", "nosuchtype.apps/x"}, {"--for", "pods.v9/x"}, {"--for", "/x"},
+		{"--for", "nosuchtype/x", "-o", "foo"}, {"-o", "name"}, {"--for", "pod/nope", "-o", "name"},
+		{"--for", "deploy/web", "-o", "jsonpath={.items[*].reason}"}, {"--for", "deploy/web", "-o", "jsonpath-as-json={.items[0].reason}"},
+		{"--for", "deploy/web", "-o", "go-template={{range .items}}{{.reason}}{{end}}"},
+		{"--for", "deploy/web", "-o", "template", "--template={{len .items}}"},
+		{"--for", "deploy/web", "-o", "jsonpath={.items[0].metadata.managedFields[0].manager}"},
+		{"--for", "deploy/web", "-o", "json", "--show-managed-fields"},
+		{"-o", "jsonpath={.nope}", "--allow-missing-template-keys=false"}, {"-o", "custom-columns=R:.reason"},
+		{"-o", "go-template-file=/nonexistent"}, {"-o", "jsonpath"},
+	} {
+		sameMaskedAsKubectl(t, append(append([]string{"events"}, args...), "-n", ns)...)
+	}
+	r := runKubex(t, nil, "events", "-n", ns, "--for", "deploy/web", "--watch", "--request-timeout=2s", "-o", "name")
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "event/web.") {
+		t.Errorf("events --watch -o name: %s", r)
+	}
+}
