@@ -251,7 +251,9 @@ func TestDescribeMore(t *testing.T) {
 	}
 	kubectlOK(t, nil, "apply", "-n", ns, "-f", file)
 	cleanupKubectl(t, "delete", "-f", file, "-n", ns, "--wait=false", "--ignore-not-found")
-	kubectlOK(t, nil, "rollout", "status", "statefulset/db", "-n", ns, "--timeout=60s")
+	// Objects settle first (the stateful set's pod stays pending: its claim has no provisioner).
+	kubectlOK(t, nil, "wait", "--for=condition=Complete", "job/once", "-n", ns, "--timeout=60s")
+	kubectlOK(t, nil, "rollout", "status", "daemonset/agent", "-n", ns, "--timeout=60s")
 	for _, args := range [][]string{
 		{"job", "once"}, {"jobs"}, {"cronjob", "nightly"}, {"statefulset", "db"}, {"daemonset", "agent"},
 		{"endpoints", "manual"}, {"ingress"}, {"role", "reader"}, {"rolebinding", "reader"},
