@@ -371,7 +371,11 @@ func ParseFormat(output, template string) (Format, error) {
 	if base, isFile := strings.CutSuffix(name, "-file"); isFile {
 		b, err := os.ReadFile(arg)
 		if err != nil {
-			return Format{}, fmt.Errorf("error reading --output %s %s: %w", name, arg, err)
+			// kubectl's wording: its template flags name --template, its custom columns "template".
+			if name == "custom-columns-file" {
+				return Format{}, fmt.Errorf("error reading template %s, %w", arg, err)
+			}
+			return Format{}, fmt.Errorf("error reading --template %s, %w", arg, err)
 		}
 		if name != "custom-columns-file" {
 			name = base

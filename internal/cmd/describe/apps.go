@@ -231,3 +231,93 @@ func normalizedTemplate(t obj) any {
 	}
 	return v
 }
+
+func describeStatefulSet(e *env, ss obj) (string, error) {
+	sel := selectorString(ss.m("spec", "selector"))
+	running, waiting, succeeded, failed, err := e.podStatusForController(ss.namespace(), sel, ss.uid())
+	if err != nil {
+		return "", err
+	}
+	events := e.events(ss)
+	return tabbed(func(w *writer) error {
+		spec := ss.m("spec")
+		w.write(l0, "Name:\t%s\n", ss.name())
+		w.write(l0, "Namespace:\t%s\n", ss.namespace())
+		w.write(l0, "CreationTimestamp:\t%s\n", rfc1123z(ss.str("metadata", "creationTimestamp")))
+		w.write(l0, "Selector:\t%s\n", sel)
+		labelsMultiline(w, "Labels", ss.labels())
+		annotationsMultiline(w, "Annotations", ss.annotations())
+		w.write(l0, "Replicas:\t%d desired | %d total\n", spec.num("replicas"), ss.num("status", "replicas"))
+		w.write(l0, "Update Strategy:\t%s\n", spec.str("updateStrategy", "type"))
+		if ru := spec.m("updateStrategy", "rollingUpdate"); ru != nil && ru.has("partition") {
+			w.write(l1, "Partition:\t%d\n", ru.num("partition"))
+			if ru.has("maxUnavailable") {
+				w.write(l1, "MaxUnavailable:\t%s\n", ru.str("maxUnavailable"))
+			}
+		}
+		w.write(l0, "Pods Status:\t%d Running / %d Waiting / %d Succeeded / %d Failed\n", running, waiting, succeeded, failed)
+		describePodTemplate(w, spec.m("template"))
+		describeVolumeClaimTemplates(w, spec.list("volumeClaimTemplates"))
+		if events != nil {
+			describeEvents(events, w)
+		}
+		return nil
+	})
+}
+
+func describeVolumeClaimTemplates(w *writer, templates []obj) {
+	if len(templates) == 0 {
+		w.write(l0, "Volume Claims:\t<none>\n")
+		return
+	}
+	w.write(l0, "Volume Claims:\n")
+	for _, pvc := range templates {
+		w.write(l1, "Name:\t%s\n", pvc.name())
+		w.write(l1, "StorageClass:\t%s\n", claimClass(pvc))
+		labelsMultilineIndent(w, "  ", "Labels", "\t", pvc.labels(), nil)
+		labelsMultilineIndent(w, "  ", "Annotations", "\t", pvc.annotations(), nil)
+		if c := pvc.str("spec", "resources", "requests", "storage"); c != "" {
+			w.write(l1, "Capacity:\t%s\n", canonical(c))
+		} else {
+			w.write(l1, "Capacity:\t%s\n", "<default>")
+		}
+		w.write(l1, "Access Modes:\t%s\n", "["+strings.Join(pvc.strs("spec", "accessModes"), " ")+"]")
+	}
+}
+
+func describeDaemonSet(e *env, ds obj) (string, error) {
+	sel := selectorString(ds.m("spec", "selector"))
+	running, waiting, succeeded, failed, err := e.podStatusForController(ds.namespace(), sel, ds.uid())
+	if err != nil {
+		return "", err
+	}
+	events := e.events(ds)
+	return tabbed(func(w *writer) error {
+		status := ds.m("status")
+		w.write(l0, "Name:\t%s\n", ds.name())
+		w.write(l0, "Namespace:\t%s\n", ds.namespace())
+		w.write(l0, "Selector:\t%s\n", sel)
+		w.write(l0, "Node-Selector:\t%s\n", formatLabels(ds.strMap("spec", "template", "spec", "nodeSelector")))
+		labelsMultiline(w, "Labels", ds.labels())
+		annotationsMultiline(w, "Annotations", ds.annotations())
+		w.write(l0, "Desired Number of Nodes Scheduled: %d\n", status.num("desiredNumberScheduled"))
+		w.write(l0, "Current Number of Nodes Scheduled: %d\n", status.num("currentNumberScheduled"))
+		w.write(l0, "Number of Nodes Scheduled with Up-to-date Pods: %d\n", status.num("updatedNumberScheduled"))
+		w.write(l0, "Number of Nodes Scheduled with Available Pods: %d\n", status.num("numberAvailable"))
+		w.write(l0, "Number of Nodes Misscheduled: %d\n", status.num("numberMisscheduled"))
+		w.write(l0, "Pods Status:\t%d Running / %d Waiting / %d Succeeded / %d Failed\n", running, waiting, succeeded, failed)
+		describePodTemplate(w, ds.m("spec", "template"))
+		if events != nil {
+			describeEvents(events, w)
+		}
+		return nil
+	})
+}
+
+// claimClass is a claim's storage class: the beta annotation first, then spec.storageClassName.
+func claimClass(pvc obj) string {
+	if c, ok := pvc.annotations()["volume.beta.kubernetes.io/storage-class"]; ok {
+		return c
+	}
+	return pvc.str("spec", "storageClassName")
+}

@@ -19,9 +19,8 @@ import (
 
 // Options holds the flags of `kubex describe`.
 type Options struct {
-	Filenames     []string
-	Recursive     bool
-	LabelSelector string
+	Files         cmdutil.FilenameFlags
+	Selector      cmdutil.SelectorFlags
 	AllNamespaces bool
 	ShowEvents    bool
 	ChunkSize     int64
@@ -84,9 +83,9 @@ func NewCmdDescribe(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Com
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringSliceVarP(&o.Filenames, "filename", "f", nil, "Filename, directory, or URL to files containing the resource to describe")
-	fs.BoolVarP(&o.Recursive, "recursive", "R", false, "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.")
-	fs.StringVarP(&o.LabelSelector, "selector", "l", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.")
+	o.Files.Usage = "Filename, directory, or URL to files containing the resource to describe"
+	o.Files.AddFlags(fs)
+	o.Selector.AddFlags(fs)
 	fs.BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.")
 	fs.BoolVar(&o.ShowEvents, "show-events", true, "If true, display events related to the described object.")
 	fs.Int64Var(&o.ChunkSize, "chunk-size", 500, "Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.")
@@ -97,7 +96,7 @@ func NewCmdDescribe(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Com
 func (o *Options) Complete(cmd *cobra.Command, args []string, f *cmdutil.Factory) error {
 	o.args = args
 	o.root = cmd.Root().Name()
-	if len(args) == 0 && len(o.Filenames) == 0 {
+	if len(args) == 0 && !o.Files.Given() {
 		//lint:ignore ST1005 kubectl's wording
 		return fmt.Errorf("You must specify the type of resource to describe. Use \"%s api-resources\" for a complete list of supported resources.\n", o.root)
 	}
@@ -120,8 +119,8 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	o.c = c
-	sel := cmdutil.Selection{Args: o.args, Filenames: o.Filenames, Recursive: o.Recursive, Stdin: o.streams.In,
-		Namespace: o.namespace, Explicit: o.explicit, AllNamespaces: o.AllNamespaces, LabelSelector: o.LabelSelector}
+	sel := cmdutil.Selection{Args: o.args, Filenames: o.Files.Filenames, Recursive: o.Files.Recursive, Stdin: o.streams.In,
+		Namespace: o.namespace, Explicit: o.explicit, AllNamespaces: o.AllNamespaces, LabelSelector: o.Selector.Labels}
 	targets, _, err := sel.Targets(ctx, c.Discovery())
 	if err != nil {
 		return err
@@ -149,7 +148,7 @@ func (o *Options) Run(ctx context.Context) error {
 	for _, t := range targets {
 		res := c.Resource(t.Res, t.Namespace)
 		if t.Names == nil {
-			_, err := res.List(ctx, client.ListOptions{LabelSelector: o.LabelSelector, Limit: chunkLimit(o.ChunkSize)}, func(raw []byte) error {
+			_, err := res.List(ctx, client.ListOptions{LabelSelector: o.Selector.Labels, Limit: chunkLimit(o.ChunkSize)}, func(raw []byte) error {
 				ob, err := decodeObj(raw)
 				if err != nil {
 					return err
@@ -190,7 +189,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	}
 	// `describe TYPE NAME_PREFIX`: no object of that name, so every object whose name starts with it.
-	if notFound != nil && len(o.args) == 2 && !strings.Contains(o.args[0], "/") && len(o.Filenames) == 0 && len(targets) == 1 {
+	if notFound != nil && len(o.args) == 2 && !strings.Contains(o.args[0], "/") && !o.Files.Given() && len(targets) == 1 {
 		return o.describePrefix(ctx, targets[0].Res, o.args[1], notFound)
 	}
 	if described == 0 && len(errs) == 0 {
@@ -312,15 +311,31 @@ var describers map[string]describerFunc
 
 func init() {
 	describers = map[string]describerFunc{
-		"Pod.":                   describePod,
-		"ReplicaSet.apps":        describeReplicaSet,
-		"Deployment.apps":        describeDeployment,
-		"Service.":               describeService,
-		"Node.":                  describeNode,
-		"Namespace.":             describeNamespace,
-		"ConfigMap.":             describeConfigMap,
-		"Secret.":                describeSecret,
-		"ServiceAccount.":        describeServiceAccount,
-		"ReplicationController.": describeReplicationController,
+		"Pod.":                                  describePod,
+		"ReplicaSet.apps":                       describeReplicaSet,
+		"Deployment.apps":                       describeDeployment,
+		"Service.":                              describeService,
+		"Node.":                                 describeNode,
+		"Namespace.":                            describeNamespace,
+		"ConfigMap.":                            describeConfigMap,
+		"Secret.":                               describeSecret,
+		"ServiceAccount.":                       describeServiceAccount,
+		"ReplicationController.":                describeReplicationController,
+		"Job.batch":                             describeJob,
+		"CronJob.batch":                         describeCronJob,
+		"StatefulSet.apps":                      describeStatefulSet,
+		"DaemonSet.apps":                        describeDaemonSet,
+		"Endpoints.":                            describeEndpoints,
+		"Ingress.networking.k8s.io":             describeIngress,
+		"Role.rbac.authorization.k8s.io":        describeRole,
+		"ClusterRole.rbac.authorization.k8s.io": describeRole,
+		"RoleBinding.rbac.authorization.k8s.io": describeBinding,
+		"ClusterRoleBinding.rbac.authorization.k8s.io": describeBinding,
+		"PersistentVolume.":                            describePersistentVolume,
+		"PersistentVolumeClaim.":                       describePersistentVolumeClaim,
+		"StorageClass.storage.k8s.io":                  describeStorageClass,
+		"PriorityClass.scheduling.k8s.io":              describePriorityClass,
+		"PodDisruptionBudget.policy":                   describePodDisruptionBudget,
+		"HorizontalPodAutoscaler.autoscaling":          describeHPA,
 	}
 }

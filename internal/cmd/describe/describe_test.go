@@ -1,6 +1,9 @@
 package describe
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestQuantityString(t *testing.T) {
 	for _, tc := range []struct{ in, add, want string }{
@@ -27,5 +30,33 @@ func TestSmartLabel(t *testing.T) {
 		if got := smartLabel(in); got != want {
 			t.Errorf("smartLabel(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestCompactRules(t *testing.T) {
+	rules := []policyRule{
+		{APIGroups: []string{""}, Resources: []string{"pods", "services"}, Verbs: []string{"get", "list"}},
+		{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"watch", "get"}},
+		{APIGroups: []string{"apps"}, Resources: []string{"deployments/scale"}, Verbs: []string{"update"}, ResourceNames: []string{"b", "a"}},
+		{NonResourceURLs: []string{"/healthz"}, Verbs: []string{"get"}},
+	}
+	var broken []policyRule
+	for _, r := range rules {
+		broken = append(broken, breakdownRule(r)...)
+	}
+	var got []string
+	for _, r := range compactRules(broken) {
+		got = append(got, combineResourceGroup(r.Resources, r.APIGroups)+" "+fmt.Sprint(r.NonResourceURLs, r.ResourceNames, r.Verbs))
+	}
+	// Sorted by the rules' protobuf String, verbs first: "[get list" sorts before "[get]".
+	want := []string{
+		"pods [] [] [get list watch]",
+		"services [] [] [get list]",
+		" [/healthz] [] [get]",
+		"deployments.apps/scale [] [a] [update]",
+		"deployments.apps/scale [] [b] [update]",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("compactRules:\n got %q\nwant %q", got, want)
 	}
 }

@@ -33,7 +33,7 @@ type Options struct {
 	ForObject     string
 	FilterTypes   []string
 	ChunkSize     int64
-	Output        string
+	Print         cmdutil.PrintFlags
 
 	namespace string
 	forKind   string
@@ -87,7 +87,7 @@ func NewCmdEvents(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Comma
 	fs.StringSliceVar(&o.FilterTypes, "types", nil, "Output only events of given types.")
 	fs.BoolVar(&o.NoHeaders, "no-headers", false, "When using the default output format, don't print headers.")
 	fs.Int64Var(&o.ChunkSize, "chunk-size", 500, "Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.")
-	fs.StringVarP(&o.Output, "output", "o", "", "Output format. One of: (json, yaml).")
+	o.Print.AddFlags(fs)
 	return cmd
 }
 
@@ -112,7 +112,7 @@ func (o *Options) Complete(ctx context.Context, f *cmdutil.Factory) error {
 		}
 		r, err := c.Discovery().Resolve(ctx, strings.ToLower(typed))
 		if err != nil {
-			return err
+			return forError(typed, err)
 		}
 		o.forKind, o.forAPI, o.forName = r.Kind, apiVersion(r), name
 	}
@@ -127,6 +127,10 @@ func (o *Options) Complete(ctx context.Context, f *cmdutil.Factory) error {
 		}
 		sort.Strings(o.FilterTypes)
 	}
+	// As kubectl: -o picks a printer; --template alone does not.
+	if o.Print.Output != "" {
+		return o.Print.Complete()
+	}
 	return nil
 }
 
@@ -137,13 +141,32 @@ func (o *Options) Validate() error {
 			return errors.New("valid --types are Normal or Warning")
 		}
 	}
-	switch o.Output {
-	case "", "json", "yaml":
-	default:
-		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml", o.Output)
-	}
 	return nil
 }
+
+// forError is kubectl's message for a --for type the server does not serve: printed as it is, without
+// "error: ", and naming the group (everything after the first dot) when one was typed.
+func forError(typed string, err error) error {
+	var nf *discovery.NotFoundError
+	if !errors.As(err, &nf) {
+		return err
+	}
+	if typed == "" {
+		return errors.New("a resource must be present, got: /, Resource=")
+	}
+	res, group, _ := strings.Cut(strings.ToLower(typed), ".")
+	msg := fmt.Sprintf("the server doesn't have a resource type %q", res)
+	if group != "" {
+		msg += fmt.Sprintf(" in group %q", group)
+	}
+	return plainError(msg)
+}
+
+// plainError is an error printed as it is, as kubectl prints the ones it words itself.
+type plainError string
+
+func (e plainError) Error() string       { return string(e) }
+func (e plainError) UserMessage() string { return string(e) }
 
 func (o *Options) wanted(t string) bool {
 	if len(o.FilterTypes) == 0 {
@@ -197,7 +220,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return nil
 	}
 	sort.Sort(byEventTime(evs))
-	if o.Output != "" {
+	if o.Print.Output != "" {
 		return o.printList(evs)
 	}
 	tw := printers.NewTabWriter(o.streams.Out)
@@ -208,7 +231,8 @@ func (o *Options) Run(ctx context.Context) error {
 	return tw.Flush()
 }
 
-// printList prints the events as one EventList, as kubectl's -o json|yaml.
+// printList prints the events as one typed EventList, as kubectl's -o does. kubectl ignores what its
+// printer fails at here: -o name prints nothing for a list, a failing template prints what it printed.
 func (o *Options) printList(evs []describe.Event) error {
 	list := typedEventList{Kind: "EventList", APIVersion: "v1", Items: make([]typedEvent, 0, len(evs))}
 	for _, e := range evs {
@@ -218,32 +242,95 @@ func (o *Options) printList(evs []describe.Event) error {
 		}
 		list.Items = append(list.Items, t)
 	}
-	return o.printTyped(list, "EventList")
+	switch o.Print.Format().Name {
+	case "json", "yaml":
+		if !o.Print.ShowManagedFields {
+			for i := range list.Items {
+				list.Items[i].Metadata.ManagedFields = nil
+			}
+		}
+		return o.printTyped(list, "EventList", nil)
+	case "name":
+		return nil
+	}
+	raw, err := json.Marshal(list)
+	if err != nil {
+		return err
+	}
+	p, err := o.Print.ToPrinter(o.streams.Out, printers.ObjectOptions{Single: true})
+	if err != nil {
+		return err
+	}
+	if p.PrintObject(printers.Object{Raw: raw, APIVersion: "v1", Kind: "EventList"}) == nil {
+		_ = p.Close()
+	}
+	return nil
 }
 
-// printTyped prints v as kubectl prints a typed object: JSON in its field order, YAML sorted.
-func (o *Options) printTyped(v any, kind string) error {
+// printTyped prints v as kubectl prints a typed object with -o json or yaml: JSON in its field order,
+// YAML sorted (through yaml, one printer for a watch's documents).
+func (o *Options) printTyped(v any, kind string, yaml printers.ObjectPrinter) error {
 	b, err := json.MarshalIndent(v, "", "    ")
 	if err != nil {
 		return err
 	}
-	if o.Output == "json" {
+	if o.Print.Format().Name == "json" {
 		_, err = fmt.Fprintf(o.streams.Out, "%s\n", b)
 		return err
 	}
-	return o.printObject(b, kind)
-}
-
-func (o *Options) printObject(raw []byte, kind string) error {
+	if yaml != nil {
+		return yaml.PrintObject(printers.Object{Raw: b, APIVersion: "v1", Kind: kind})
+	}
 	p := printers.NewYAML(o.streams.Out, printers.ObjectOptions{Single: true})
-	if err := p.PrintObject(printers.Object{Raw: raw, APIVersion: "v1", Kind: kind}); err != nil {
+	if err := p.PrintObject(printers.Object{Raw: b, APIVersion: "v1", Kind: kind}); err != nil {
 		return err
 	}
 	return p.Close()
 }
 
+// watchPrinter prints one event of a watch with -o: kubectl's printer called once per event.
+func (o *Options) watchPrinter() (func(e describe.Event) error, error) {
+	format := o.Print.Format().Name
+	var p printers.ObjectPrinter
+	switch format {
+	case "json", "name":
+	case "yaml":
+		p = printers.NewYAML(o.streams.Out, printers.ObjectOptions{Stream: true})
+	default:
+		var err error
+		if p, err = o.Print.ToPrinter(o.streams.Out, printers.ObjectOptions{Stream: true}); err != nil {
+			return nil, err
+		}
+	}
+	return func(e describe.Event) error {
+		if format == "name" {
+			_, err := fmt.Fprintf(o.streams.Out, "event/%s\n", e.Metadata.Name)
+			return err
+		}
+		t, err := toTyped(e.Raw)
+		if err != nil {
+			return err
+		}
+		if format == "json" || format == "yaml" {
+			if !o.Print.ShowManagedFields {
+				t.Metadata.ManagedFields = nil
+			}
+			return o.printTyped(t, "Event", p)
+		}
+		raw, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		_ = p.PrintObject(printers.Object{Raw: raw, APIVersion: "v1", Kind: "Event"})
+		if f, ok := p.(printers.Flusher); ok {
+			f.Flush()
+		}
+		return nil
+	}, nil
+}
+
 func (o *Options) header(w io.Writer) {
-	if o.NoHeaders || o.Output != "" {
+	if o.NoHeaders || o.Print.Output != "" {
 		return
 	}
 	if o.AllNamespaces {
@@ -266,6 +353,13 @@ func (o *Options) row(w io.Writer, e describe.Event) {
 func (o *Options) runWatch(ctx context.Context, res *client.Resource) error {
 	tw := printers.NewTabWriter(o.streams.Out)
 	headerDone := false
+	var print func(describe.Event) error
+	if o.Print.Output != "" {
+		var err error
+		if print, err = o.watchPrinter(); err != nil {
+			return err
+		}
+	}
 	// kubectl's one watch request ends with --request-timeout; the engine would resume it, so a timeout
 	// ends the command instead.
 	ctx, cancel := context.WithCancel(ctx)
@@ -287,12 +381,8 @@ func (o *Options) runWatch(ctx context.Context, res *client.Resource) error {
 		if !o.wanted(e.Type) {
 			return nil
 		}
-		if o.Output != "" {
-			t, err := toTyped(e.Raw)
-			if err != nil {
-				return err
-			}
-			return o.printTyped(t, "Event")
+		if print != nil {
+			return print(e)
 		}
 		if !headerDone {
 			o.header(tw)

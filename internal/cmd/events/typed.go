@@ -5,7 +5,8 @@ import (
 )
 
 // The fields of core/v1 Event in the order and with the omitempty rules of its Go type: kubectl's -o json
-// prints a typed EventList, so its keys come in this order and managedFields never show.
+// prints a typed EventList, so its keys come in this order; managedFields show in templates, and in JSON and YAML only with
+// --show-managed-fields.
 type objectReference struct {
 	Kind            string `json:"kind,omitempty"`
 	Namespace       string `json:"namespace,omitempty"`
@@ -31,6 +32,7 @@ type objectMeta struct {
 	Annotations                map[string]string `json:"annotations,omitempty"`
 	OwnerReferences            []json.RawMessage `json:"ownerReferences,omitempty"`
 	Finalizers                 []string          `json:"finalizers,omitempty"`
+	ManagedFields              []json.RawMessage `json:"managedFields,omitempty"`
 }
 
 type typedEvent struct {
