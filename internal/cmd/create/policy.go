@@ -196,7 +196,7 @@ func newCmdPodDisruptionBudget(f *cmdutil.Factory, streams *iostreams.IOStreams)
 }
 
 // parseLabelSelector is metav1.ParseToLabelSelector: equality requirements become matchLabels, the
-// others matchExpressions (in key order).
+// set-based ones matchExpressions (in key order); != is refused.
 func parseLabelSelector(s string) (*fullLabelSelector, error) {
 	out := &fullLabelSelector{}
 	var parts []string
@@ -240,8 +240,7 @@ func parseLabelSelector(s string) (*fullLabelSelector, error) {
 			}
 			slices.Sort(r.Values)
 		case strings.Contains(p, "!="):
-			k, v, _ := strings.Cut(p, "!=")
-			r = selectorRequirement{Key: strings.TrimSpace(k), Operator: "NotIn", Values: []string{strings.TrimSpace(v)}}
+			return nil, errors.New(`"!=" is not a valid label selector operator`)
 		case strings.Contains(p, "="):
 			k, v, _ := strings.Cut(p, "=")
 			v = strings.TrimPrefix(v, "=")
