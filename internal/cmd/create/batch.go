@@ -19,10 +19,15 @@ func init() {
 }
 
 type container struct {
-	Name      string   `json:"name"`
-	Image     string   `json:"image,omitempty"`
-	Command   []string `json:"command,omitempty"`
-	Resources struct{} `json:"resources"`
+	Name      string          `json:"name"`
+	Image     string          `json:"image,omitempty"`
+	Command   []string        `json:"command,omitempty"`
+	Ports     []containerPort `json:"ports,omitempty"`
+	Resources struct{}        `json:"resources"`
+}
+
+type containerPort struct {
+	ContainerPort int32 `json:"containerPort"`
 }
 
 type podTemplate struct {

@@ -52,7 +52,7 @@ func newCmdSecret(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Comma
 		Long:  "Create a secret with specified type.\n\n A docker-registry type secret is for accessing a container registry.\n\n A generic type secret indicate an Opaque secret type.\n\n A tls type secret holds TLS certificate and its associated key.",
 		Run:   func(cmd *cobra.Command, args []string) { _ = cmd.Help() },
 	}
-	cmd.AddCommand(newCmdSecretGeneric(f, streams), newCmdSecretTLS(f, streams))
+	cmd.AddCommand(newCmdSecretDockerRegistry(f, streams), newCmdSecretGeneric(f, streams), newCmdSecretTLS(f, streams))
 	return cmd
 }
 
