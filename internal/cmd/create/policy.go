@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kubex-cli/kubex/internal/quantity"
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
@@ -51,7 +51,7 @@ func newCmdQuota(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Comman
 						//lint:ignore ST1005 kubectl's wording
 						return nil, fmt.Errorf("Invalid argument syntax %v, expected <resource>=<value>", statement)
 					}
-					v, err := resource.ParseQuantity(parts[1])
+					v, err := quantity.Parse(parts[1])
 					if err != nil {
 						return nil, err
 					}

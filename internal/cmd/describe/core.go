@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kubex-cli/kubex/internal/quantity"
+
 	"github.com/kubex-cli/kubex/pkg/client"
 )
 
@@ -228,7 +230,7 @@ func canonical(s string) string {
 	if s == "" {
 		return "0"
 	}
-	q, err := parseQuantity(s)
+	q, err := quantity.Parse(s)
 	if err != nil {
 		return s
 	}

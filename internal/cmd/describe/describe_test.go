@@ -3,6 +3,8 @@ package describe
 import (
 	"fmt"
 	"testing"
+
+	"github.com/kubex-cli/kubex/internal/quantity"
 )
 
 func TestQuantityString(t *testing.T) {
@@ -10,12 +12,12 @@ func TestQuantityString(t *testing.T) {
 		{"100m", "", "100m"}, {"1", "500m", "1500m"}, {"2000", "", "2k"}, {"1Gi", "512Mi", "1536Mi"},
 		{"1Ki", "1", "1025"}, {"0", "", "0"}, {"1e3", "", "1e3"},
 	} {
-		q, err := parseQuantity(tc.in)
+		q, err := quantity.Parse(tc.in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if tc.add != "" {
-			b, _ := parseQuantity(tc.add)
+			b, _ := quantity.Parse(tc.add)
 			q = q.add(b)
 		}
 		if got := q.String(); got != tc.want {

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kubex-cli/kubex/internal/quantity"
+
 	"github.com/kubex-cli/kubex/pkg/client"
 )
 
@@ -127,14 +129,14 @@ func nodeRoles(labels map[string]string) []string {
 	return sortedKeys(set)
 }
 
-type resources map[string]quantity
+type resources map[string]quantity.Quantity
 
-func (r resources) add(name string, q quantity) { r[name] = r[name].add(q) }
+func (r resources) add(name string, q quantity.Quantity) { r[name] = r[name].Add(q) }
 
 func resourcesOf(m obj) resources {
 	out := resources{}
 	for k := range m {
-		if q, err := parseQuantity(m.str(k)); err == nil {
+		if q, err := quantity.Parse(m.str(k)); err == nil {
 			out[k] = q
 		}
 	}
@@ -166,9 +168,9 @@ func podRequestsAndLimits(pod obj) (reqs, limits resources) {
 			for k, q := range rs {
 				withSidecars := q
 				if s, ok := sidecars[k]; ok {
-					withSidecars = q.add(s)
+					withSidecars = q.Add(s)
 				}
-				if cur, ok := total[k]; !ok || withSidecars.v.Cmp(cur.v) > 0 {
+				if cur, ok := total[k]; !ok || withSidecars.Cmp(cur) > 0 {
 					total[k] = withSidecars
 				}
 			}
@@ -188,16 +190,16 @@ func podRequestsAndLimits(pod obj) (reqs, limits resources) {
 	return sum("requests"), sum("limits")
 }
 
-func pct(a quantity, b quantity, milli bool) int64 {
+func pct(a quantity.Quantity, b quantity.Quantity, milli bool) int64 {
 	scale := int64(1)
 	if milli {
 		scale = 1000
 	}
-	d := b.ceilInt(scale)
+	d := b.CeilInt(scale)
 	if d == 0 {
 		return 0
 	}
-	return int64(float64(a.ceilInt(scale)) / float64(d) * 100)
+	return int64(float64(a.CeilInt(scale)) / float64(d) * 100)
 }
 
 func describeNodeResource(w *writer, pods []obj, node obj) {
@@ -254,12 +256,12 @@ func describeNodeResource(w *writer, pods []obj, node obj) {
 
 // fraction is kubectl's per-pod percentage: a float division converted to int64 (a zero allocatable
 // makes it the conversion of NaN or +Inf).
-func fraction(a, b quantity, milli bool) int64 {
+func fraction(a, b quantity.Quantity, milli bool) int64 {
 	scale := int64(1)
 	if milli {
 		scale = 1000
 	}
-	return int64(float64(a.ceilInt(scale)) / float64(b.ceilInt(scale)) * 100)
+	return int64(float64(a.CeilInt(scale)) / float64(b.CeilInt(scale)) * 100)
 }
 
 func isStandardContainerResource(k string) bool {

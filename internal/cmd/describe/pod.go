@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/kubex-cli/kubex/internal/quantity"
 )
 
 func describePod(e *env, pod obj) (string, error) {
@@ -414,7 +416,7 @@ func containerResourceValue(c obj, rf obj) string {
 	if q == "" {
 		q = "0"
 	}
-	v, err := parseQuantity(q)
+	v, err := quantity.Parse(q)
 	if err != nil {
 		return ""
 	}
@@ -425,11 +427,11 @@ func containerResourceValue(c obj, rf obj) string {
 			div = "1"
 		}
 	}
-	d, err := parseQuantity(div)
+	d, err := quantity.Parse(div)
 	if err != nil || d.Sign() == 0 {
 		return ""
 	}
-	return ceilDiv(v, d)
+	return quantity.CeilDiv(v, d)
 }
 
 func containerMounts(w *writer, c obj) {
@@ -480,7 +482,7 @@ func describeVolumes(w *writer, vols []obj, space string) {
 			w.write(l2, "Type:\tHostPath (bare host directory volume)\n    Path:\t%v\n    HostPathType:\t%v\n", v.str("hostPath", "path"), t)
 		case v.has("emptyDir"):
 			size := v.str("emptyDir", "sizeLimit")
-			if q, err := parseQuantity(size); size == "" || err != nil || q.Sign() <= 0 {
+			if q, err := quantity.Parse(size); size == "" || err != nil || q.Sign() <= 0 {
 				size = "<unset>"
 			}
 			w.write(l2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t%v\n    SizeLimit:\t%v\n", v.str("emptyDir", "medium"), size)

@@ -1,14 +1,17 @@
-package describe
+// Package quantity reads and prints Kubernetes resource quantities ("100m", "1.5Gi") as apimachinery's
+// resource.Quantity does, without linking apimachinery into the CLI.
+package quantity
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
 )
 
-// quantity is a resource.Quantity as far as describe needs it: an exact value and the format it prints
+// Quantity is a resource.Quantity as far as describe needs it: an exact value and the format it prints
 // in (kubectl's canonical form).
-type quantity struct {
+type Quantity struct {
 	v      *big.Rat
 	format byte // 'b' BinarySI, 'd' DecimalSI, 'e' DecimalExponent
 }
@@ -18,11 +21,11 @@ var (
 	decimalSuffixes = map[string]int{"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 )
 
-// parseQuantity reads a Kubernetes quantity ("100m", "1.5Gi", "2e3").
-func parseQuantity(s string) (quantity, error) {
+// Parse reads a Kubernetes Quantity ("100m", "1.5Gi", "2e3").
+func Parse(s string) (Quantity, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return quantity{}, fmt.Errorf("quantities must match the regular expression")
+		return Quantity{}, errFormat
 	}
 	i := 0
 	if s[0] == '+' || s[0] == '-' {
@@ -34,22 +37,22 @@ func parseQuantity(s string) (quantity, error) {
 	num, suffix := s[:i], s[i:]
 	r, ok := new(big.Rat).SetString(num)
 	if !ok {
-		return quantity{}, fmt.Errorf("quantities must match the regular expression")
+		return Quantity{}, errFormat
 	}
 	if e, ok := binarySuffixes[suffix]; ok {
-		return quantity{v: r.Mul(r, new(big.Rat).SetInt(new(big.Int).Lsh(big.NewInt(1), uint(e)))), format: 'b'}, nil
+		return Quantity{v: r.Mul(r, new(big.Rat).SetInt(new(big.Int).Lsh(big.NewInt(1), uint(e)))), format: 'b'}, nil
 	}
 	if e, ok := decimalSuffixes[suffix]; ok {
-		return quantity{v: r.Mul(r, pow10(e)), format: 'd'}, nil
+		return Quantity{v: r.Mul(r, pow10(e)), format: 'd'}, nil
 	}
 	if suffix[0] == 'e' || suffix[0] == 'E' {
 		var e int
 		if _, err := fmt.Sscanf(suffix[1:], "%d", &e); err != nil {
-			return quantity{}, fmt.Errorf("quantities must match the regular expression")
+			return Quantity{}, errFormat
 		}
-		return quantity{v: r.Mul(r, pow10(e)), format: 'e'}, nil
+		return Quantity{v: r.Mul(r, pow10(e)), format: 'e'}, nil
 	}
-	return quantity{}, fmt.Errorf("quantities must match the regular expression")
+	return Quantity{}, errFormat
 }
 
 func pow10(e int) *big.Rat {
@@ -59,7 +62,7 @@ func pow10(e int) *big.Rat {
 	return new(big.Rat).SetFrac(big.NewInt(1), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-e)), nil))
 }
 
-func (q quantity) Sign() int {
+func (q Quantity) Sign() int {
 	if q.v == nil {
 		return 0
 	}
@@ -67,15 +70,15 @@ func (q quantity) Sign() int {
 }
 
 // add adds b to q, keeping q's format (b's when q is zero-valued, as a first DeepCopy would).
-func (q quantity) add(b quantity) quantity {
+func (q Quantity) Add(b Quantity) Quantity {
 	if q.v == nil {
-		return quantity{v: new(big.Rat).Set(b.v), format: b.format}
+		return Quantity{v: new(big.Rat).Set(b.v), format: b.format}
 	}
-	return quantity{v: new(big.Rat).Add(q.v, b.v), format: q.format}
+	return Quantity{v: new(big.Rat).Add(q.v, b.v), format: q.format}
 }
 
 // ceilInt is the value times scale, rounded up (Quantity.Value, MilliValue).
-func (q quantity) ceilInt(scale int64) int64 {
+func (q Quantity) CeilInt(scale int64) int64 {
 	if q.v == nil {
 		return 0
 	}
@@ -89,7 +92,7 @@ func (q quantity) ceilInt(scale int64) int64 {
 }
 
 // String is the canonical form kubectl prints.
-func (q quantity) String() string {
+func (q Quantity) String() string {
 	if q.v == nil || q.v.Sign() == 0 {
 		return "0"
 	}
@@ -142,12 +145,23 @@ func (q quantity) String() string {
 	return n.String() + suffix
 }
 
-// ceilDiv is ceil(v / d) as an integer string (the downward API's divisor rule).
-func ceilDiv(v, d quantity) string {
+// CeilDiv is ceil(v / d) as an integer string (the downward API's divisor rule).
+func CeilDiv(v, d Quantity) string {
 	r := new(big.Rat).Quo(v.v, d.v)
 	quo, mod := new(big.Int).QuoRem(r.Num(), r.Denom(), new(big.Int))
 	if mod.Sign() > 0 {
 		quo.Add(quo, big.NewInt(1))
 	}
 	return quo.String()
+}
+
+// errFormat is apimachinery's ErrFormatWrong, as kubectl prints it.
+var errFormat = errors.New("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+
+// Cmp compares q with b: -1, 0 or +1.
+func (q Quantity) Cmp(b Quantity) int {
+	if q.v == nil || b.v == nil {
+		return q.Sign() - b.Sign()
+	}
+	return q.v.Cmp(b.v)
 }
