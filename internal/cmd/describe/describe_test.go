@@ -18,7 +18,7 @@ func TestQuantityString(t *testing.T) {
 		}
 		if tc.add != "" {
 			b, _ := quantity.Parse(tc.add)
-			q = q.add(b)
+			q = q.Add(b)
 		}
 		if got := q.String(); got != tc.want {
 			t.Errorf("%s + %s = %s, want %s", tc.in, tc.add, got, tc.want)
