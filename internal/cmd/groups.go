@@ -8,9 +8,9 @@ var commandGroups = []struct {
 	commands  []string
 }{
 	{"basic", "Basic Commands:", []string{"get", "watch", "delete"}},
-	{"deploy", "Deploy and Change Commands:", []string{"apply", "diff", "patch", "wait"}},
+	{"deploy", "Deploy and Change Commands:", []string{"apply", "diff", "patch", "wait", "scale", "replace"}},
 	{"troubleshooting", "Troubleshooting and Debugging Commands:", []string{"describe", "logs", "attach", "exec", "port-forward", "cp", "events"}},
-	{"settings", "Settings Commands:", []string{"ctx", "ns", "config", "completion"}},
+	{"settings", "Settings Commands:", []string{"ctx", "ns", "config", "completion", "label", "annotate"}},
 	{"other", "Other Commands:", nil},
 }
 

@@ -23,6 +23,7 @@ import (
 	eventscmd "github.com/kubex-cli/kubex/internal/cmd/events"
 	execcmd "github.com/kubex-cli/kubex/internal/cmd/exec"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
+	"github.com/kubex-cli/kubex/internal/cmd/label"
 	logscmd "github.com/kubex-cli/kubex/internal/cmd/logs"
 	"github.com/kubex-cli/kubex/internal/cmd/patch"
 	portforwardcmd "github.com/kubex-cli/kubex/internal/cmd/portforward"
@@ -89,6 +90,8 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		cp.NewCmdCp(f, f.IOStreams),
 		describe.NewCmdDescribe(f, f.IOStreams),
 		eventscmd.NewCmdEvents(f, f.IOStreams),
+		label.NewCmdLabel(f, f.IOStreams),
+		label.NewCmdAnnotate(f, f.IOStreams),
 	)
 	groupCommands(root)
 	return root
