@@ -27,6 +27,7 @@ import (
 	logscmd "github.com/kubex-cli/kubex/internal/cmd/logs"
 	"github.com/kubex-cli/kubex/internal/cmd/patch"
 	portforwardcmd "github.com/kubex-cli/kubex/internal/cmd/portforward"
+	"github.com/kubex-cli/kubex/internal/cmd/scale"
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
 	waitcmd "github.com/kubex-cli/kubex/internal/cmd/wait"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
@@ -92,6 +93,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		eventscmd.NewCmdEvents(f, f.IOStreams),
 		label.NewCmdLabel(f, f.IOStreams),
 		label.NewCmdAnnotate(f, f.IOStreams),
+		scale.NewCmdScale(f, f.IOStreams),
 	)
 	groupCommands(root)
 	return root

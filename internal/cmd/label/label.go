@@ -8,13 +8,11 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
@@ -25,7 +23,7 @@ import (
 )
 
 // changeCause is the annotation --record writes.
-const changeCause = "kubernetes.io/change-cause"
+const changeCause = cmdutil.ChangeCause
 
 // kind is what differs between label and annotate.
 type kind struct {
@@ -191,7 +189,7 @@ func (o *Options) register(f *cmdutil.Factory, cmd *cobra.Command, fileUsage, ov
 // Complete splits the arguments into resources and changes and reads the flags.
 func (o *Options) Complete(cmd *cobra.Command, args []string) error {
 	if o.Record {
-		o.cause = recordedCommand(cmd, os.Args)
+		o.cause = cmdutil.RecordedCommand(cmd, os.Args)
 	}
 	var err error
 	if o.dryRun, err = o.DryRun.Strategy(o.warn); err != nil {
@@ -495,39 +493,6 @@ func setStringMap(meta map[string]any, field string, m map[string]string) {
 	}
 	meta[field] = v
 }
-
-// recordedCommand is the command line --record writes, as kubectl words it: the program's base name, the
-// arguments, then every flag given as --name=value, read again from the process's arguments with a copy
-// of the flags (so that the command's own values are not parsed twice).
-func recordedCommand(cmd *cobra.Command, argv []string) string {
-	if len(argv) == 0 {
-		return ""
-	}
-	fs := pflag.NewFlagSet(cmd.Name(), pflag.ContinueOnError)
-	fs.ParseErrorsAllowlist.UnknownFlags = true
-	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		fs.AddFlag(&pflag.Flag{Name: f.Name, Shorthand: f.Shorthand, NoOptDefVal: f.NoOptDefVal, Value: &anyValue{}})
-	})
-	flags := ""
-	if err := fs.ParseAll(argv[1:], func(f *pflag.Flag, value string) error {
-		flags += " --" + f.Name + "=" + value
-		return nil
-	}); err != nil {
-		return ""
-	}
-	args := ""
-	if rest := fs.Args(); len(rest) > 0 {
-		args = " " + strings.Join(rest, " ")
-	}
-	return filepath.Base(argv[0]) + args + flags
-}
-
-// anyValue takes any flag value: recordedCommand only wants the text.
-type anyValue struct{ s string }
-
-func (v *anyValue) String() string     { return v.s }
-func (v *anyValue) Set(s string) error { v.s = s; return nil }
-func (v *anyValue) Type() string       { return "string" }
 
 // ResourcesAndPairs splits arguments into resources and the KEY=VAL / KEY- changes that must follow them,
 // as kubectl does.
