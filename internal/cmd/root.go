@@ -27,6 +27,7 @@ import (
 	logscmd "github.com/kubex-cli/kubex/internal/cmd/logs"
 	"github.com/kubex-cli/kubex/internal/cmd/patch"
 	portforwardcmd "github.com/kubex-cli/kubex/internal/cmd/portforward"
+	"github.com/kubex-cli/kubex/internal/cmd/replace"
 	"github.com/kubex-cli/kubex/internal/cmd/scale"
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
 	waitcmd "github.com/kubex-cli/kubex/internal/cmd/wait"
@@ -94,6 +95,7 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		label.NewCmdLabel(f, f.IOStreams),
 		label.NewCmdAnnotate(f, f.IOStreams),
 		scale.NewCmdScale(f, f.IOStreams),
+		replace.NewCmdReplace(f, f.IOStreams),
 	)
 	groupCommands(root)
 	return root
