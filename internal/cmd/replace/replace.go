@@ -252,10 +252,7 @@ func (o *Options) forceReplace(ctx context.Context, c *client.Client, list []obj
 				ref.UID = uid
 			}
 		}
-		op := "deleted"
-		if o.GracePeriod == 0 {
-			op = "force deleted"
-		}
+		op := "deleted" // kubectl's replace never says "force deleted"
 		if ref.Type.Namespaced {
 			op += " from " + ref.Namespace + " namespace"
 		}
