@@ -252,7 +252,8 @@ func (o *Options) scaleChecked(ctx context.Context, r *client.Resource, name str
 }
 
 func preconditionError(what, want, got string) error {
-	return fmt.Errorf("Expected %s to be %s, was %s", what, want, got) //nolint:staticcheck // kubectl's wording
+	//lint:ignore ST1005 kubectl's wording
+	return fmt.Errorf("Expected %s to be %s, was %s", what, want, got)
 }
 
 // waitForReplicas watches the object until the replicas its spec asks for are there, or until its spec
