@@ -8,10 +8,10 @@ var commandGroups = []struct {
 	commands  []string
 }{
 	{"basic", "Basic Commands:", []string{"get", "watch", "delete"}},
-	{"deploy", "Deploy and Change Commands:", []string{"apply", "diff", "patch", "wait", "rollout"}},
+	{"deploy", "Deploy and Change Commands:", []string{"apply", "diff", "patch", "wait", "rollout", "scale", "replace"}},
 	{"cluster", "Cluster Management Commands:", []string{"cordon", "uncordon"}},
 	{"troubleshooting", "Troubleshooting and Debugging Commands:", []string{"describe", "logs", "attach", "exec", "port-forward", "cp", "events", "auth"}},
-	{"settings", "Settings Commands:", []string{"ctx", "ns", "config", "completion"}},
+	{"settings", "Settings Commands:", []string{"ctx", "ns", "config", "completion", "label", "annotate"}},
 	{"other", "Other Commands:", nil},
 }
 

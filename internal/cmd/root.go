@@ -24,11 +24,14 @@ import (
 	eventscmd "github.com/kubex-cli/kubex/internal/cmd/events"
 	execcmd "github.com/kubex-cli/kubex/internal/cmd/exec"
 	"github.com/kubex-cli/kubex/internal/cmd/get"
+	"github.com/kubex-cli/kubex/internal/cmd/label"
 	logscmd "github.com/kubex-cli/kubex/internal/cmd/logs"
 	nodecmd "github.com/kubex-cli/kubex/internal/cmd/node"
 	"github.com/kubex-cli/kubex/internal/cmd/patch"
 	portforwardcmd "github.com/kubex-cli/kubex/internal/cmd/portforward"
 	"github.com/kubex-cli/kubex/internal/cmd/rollout"
+	"github.com/kubex-cli/kubex/internal/cmd/replace"
+	"github.com/kubex-cli/kubex/internal/cmd/scale"
 	versioncmd "github.com/kubex-cli/kubex/internal/cmd/version"
 	waitcmd "github.com/kubex-cli/kubex/internal/cmd/wait"
 	"github.com/kubex-cli/kubex/internal/cmdutil"
@@ -96,6 +99,10 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		rollout.NewCmdRollout(f, f.IOStreams),
 		nodecmd.NewCmdCordon(f, f.IOStreams),
 		nodecmd.NewCmdUncordon(f, f.IOStreams),
+		label.NewCmdLabel(f, f.IOStreams),
+		label.NewCmdAnnotate(f, f.IOStreams),
+		scale.NewCmdScale(f, f.IOStreams),
+		replace.NewCmdReplace(f, f.IOStreams),
 	)
 	groupCommands(root)
 	return root

@@ -62,6 +62,8 @@ rewrites only the document that holds the entry.`,
 		NewCmdConfigRenameContext(l, streams),
 		NewCmdConfigSetCluster(l, streams),
 		NewCmdConfigSetCredentials(l, streams),
+		NewCmdConfigSet(l, streams),
+		NewCmdConfigUnset(l, streams),
 	)
 	return cmd
 }

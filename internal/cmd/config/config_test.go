@@ -137,7 +137,7 @@ func TestReadCommands(t *testing.T) {
 		{name: "view --minify with an unknown --context", args: []string{"config", "view", "--minify", "--context", "nope"},
 			wantUser: "error: cannot locate context nope"},
 		{name: "view -o with an unsupported format", args: []string{"config", "view", "-o", "wide"},
-			wantUser: `error: unable to match a printer suitable for the output format "wide", allowed formats are: json,yaml`},
+			wantUser: `error: unable to match a printer suitable for the output format "wide", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`},
 		{name: "view --merge=false needs --kubeconfig", args: []string{"config", "view", "--merge=false"},
 			wantUser: "error: if merge==false a precise file must be specified"},
 		{name: "view with an argument", args: []string{"config", "view", "extra"},

@@ -2,7 +2,6 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -10,6 +9,7 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	kubeconfig "github.com/kubex-cli/kubex/pkg/config"
+	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
 // ViewOptions are the inputs of `kubex config view`.
@@ -18,6 +18,7 @@ type ViewOptions struct {
 	Out    io.Writer
 
 	Output  string
+	Print   cmdutil.PrintFlags
 	Minify  bool
 	Flatten bool
 	Raw     bool
@@ -31,7 +32,7 @@ type ViewOptions struct {
 
 // NewCmdConfigView builds `kubex config view`.
 func NewCmdConfigView(l StackLoader, streams *iostreams.IOStreams) *cobra.Command {
-	o := &ViewOptions{Loader: l, Out: streams.Out, Output: "yaml", Merge: true}
+	o := &ViewOptions{Loader: l, Out: streams.Out, Print: cmdutil.PrintFlags{Output: "yaml"}, Merge: true}
 	cmd := &cobra.Command{
 		Use:   "view",
 		Short: "Display merged kubeconfig settings or a specified kubeconfig file",
@@ -55,7 +56,7 @@ func NewCmdConfigView(l StackLoader, streams *iostreams.IOStreams) *cobra.Comman
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Output, "output", "o", o.Output, "Output format. One of: (json, yaml).")
+	o.Print.AddFlags(f)
 	f.BoolVar(&o.Merge, "merge", o.Merge, "Merge the full hierarchy of kubeconfig files")
 	f.BoolVar(&o.Raw, "raw", o.Raw, "Display raw byte data and sensitive data")
 	f.BoolVar(&o.Flatten, "flatten", o.Flatten, "Flatten the resulting kubeconfig file into self-contained output (useful for creating portable kubeconfig files)")
@@ -82,10 +83,9 @@ func (o *ViewOptions) Complete(cmd *cobra.Command, args []string) error {
 
 // Validate rejects an output format other than yaml or json, and --merge=false without --kubeconfig.
 func (o *ViewOptions) Validate() error {
-	switch o.Output {
-	case "", "yaml", "json":
-	default:
-		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,yaml", o.Output)
+	o.Output = o.Print.Output
+	if err := o.Print.Complete(); err != nil {
+		return err
 	}
 	// kubectl turns merging off by default for --kubeconfig, which only changes what this check sees.
 	if o.mergeSet && !o.Merge && !o.stack.Explicit() {
@@ -101,10 +101,26 @@ func (o *ViewOptions) Run() error {
 		return err
 	}
 	var b []byte
-	if o.Output == "json" {
+	switch o.Print.Format().Name {
+	case "json":
 		b, err = kubeconfig.EncodeJSON(c)
-	} else {
+	case "", "yaml":
 		b, err = kubeconfig.EncodeYAML(c)
+	default: // templates and name print the config as the object it is
+		if b, err = kubeconfig.EncodeJSON(c); err != nil {
+			return err
+		}
+		p, err := o.Print.ToPrinter(o.Out, printers.ObjectOptions{Single: true})
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			p = printers.NewName(o.Out, printers.ObjectOptions{Single: true})
+		}
+		if err := p.PrintObject(printers.Object{Raw: b}); err != nil {
+			return err
+		}
+		return p.Close()
 	}
 	if err != nil {
 		return err

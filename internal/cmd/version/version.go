@@ -83,8 +83,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 		}
 		out.Write(b)
 	default:
-		c := doc.ClientVersion
-		fmt.Fprintf(out, "Client Version: %s (%s, %s, %s)\n", c.GitVersion, shortCommit(c.GitCommit), c.GoVersion, c.Platform)
+		fmt.Fprintf(out, "Client Version: %s\n", doc.ClientVersion.GitVersion)
 		if doc.ServerVersion != nil {
 			var s struct {
 				GitVersion string `json:"gitVersion"`
@@ -111,14 +110,4 @@ func (o *Options) serverVersion(cmd *cobra.Command) (json.RawMessage, error) {
 		return nil, fmt.Errorf("the server's /version is not JSON")
 	}
 	return b, nil
-}
-
-func shortCommit(c string) string {
-	switch {
-	case c == "":
-		return "unknown commit"
-	case len(c) > 12:
-		return c[:12]
-	}
-	return c
 }

@@ -31,6 +31,8 @@ type Condition struct {
 	path     *jsonpath.JSONPath
 	value    string
 	anyValue bool
+	// A test of the caller's own (behind a pointer, so that conditions stay comparable).
+	fn *func(raw []byte) (bool, error)
 }
 
 // Deleted is met once the object is gone (a Ref with a UID: once that object is gone, even if another of
@@ -59,6 +61,10 @@ func JSONPath(expr, value string, anyValue bool) (Condition, error) {
 	}
 	return Condition{path: p, value: value, anyValue: anyValue}, nil
 }
+
+// Func is met once met says so of the object (its JSON): a condition the others do not express, such as
+// scale's "the replicas the spec asks for are there".
+func Func(met func(raw []byte) (bool, error)) Condition { return Condition{fn: &met} }
 
 // Parse reads a condition as kubectl wait's --for does: "delete", "condition=NAME[=VALUE]" (VALUE
 // defaults to "true") or "jsonpath=EXPR[=VALUE]".
@@ -97,6 +103,9 @@ func (c Condition) IsDelete() bool { return c.delete }
 func (c Condition) Met(raw []byte) (bool, error) {
 	if c.delete {
 		return false, nil
+	}
+	if c.fn != nil {
+		return (*c.fn)(raw)
 	}
 	var d printers.Decoder
 	v, err := d.Unstructured(raw)
