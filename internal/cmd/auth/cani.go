@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	authorizationv1 "k8s.io/api/authorization/v1"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
@@ -218,16 +217,16 @@ func (o *CanIOptions) Validate() error {
 
 // RunAccessCheck asks the server whether the action is allowed and prints kubectl's yes or no.
 func (o *CanIOptions) RunAccessCheck(ctx context.Context) (bool, error) {
-	review := &authorizationv1.SelfSubjectAccessReview{}
+	review := &selfSubjectAccessReview{}
 	if o.NonResourceURL == "" {
-		review.Spec.ResourceAttributes = &authorizationv1.ResourceAttributes{
+		review.Spec.ResourceAttributes = &resourceAttributes{
 			Namespace: o.Namespace, Verb: o.Verb, Group: o.Group, Resource: o.Resource,
 			Subresource: o.Subresource, Name: o.ResourceName,
 		}
 	} else {
-		review.Spec.NonResourceAttributes = &authorizationv1.NonResourceAttributes{Verb: o.Verb, Path: o.NonResourceURL}
+		review.Spec.NonResourceAttributes = &nonResourceAttributes{Verb: o.Verb, Path: o.NonResourceURL}
 	}
-	api := client.NewAPI[authorizationv1.SelfSubjectAccessReview](o.client, "", client.ForResource(accessReviews))
+	api := client.NewAPI[selfSubjectAccessReview](o.client, "", client.ForResource(accessReviews))
 	answer, err := api.Create(ctx, review, client.WriteOptions{})
 	if err != nil {
 		return false, err
@@ -250,8 +249,8 @@ func (o *CanIOptions) RunAccessCheck(ctx context.Context) (bool, error) {
 
 // RunAccessList prints the rules the server says apply in the namespace, as kubectl's table.
 func (o *CanIOptions) RunAccessList(ctx context.Context) error {
-	review := &authorizationv1.SelfSubjectRulesReview{Spec: authorizationv1.SelfSubjectRulesReviewSpec{Namespace: o.Namespace}}
-	api := client.NewAPI[authorizationv1.SelfSubjectRulesReview](o.client, "", client.ForResource(rulesReviews))
+	review := &selfSubjectRulesReview{Spec: selfSubjectRulesReviewSpec{Namespace: o.Namespace}}
+	api := client.NewAPI[selfSubjectRulesReview](o.client, "", client.ForResource(rulesReviews))
 	answer, err := api.Create(ctx, review, client.WriteOptions{})
 	if err != nil {
 		return err

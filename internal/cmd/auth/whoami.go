@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	authenticationv1 "k8s.io/api/authentication/v1"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
@@ -88,7 +87,7 @@ func (o *WhoAmIOptions) Run(ctx context.Context) error {
 		return printUserInfo(o.out, raw)
 	case "json":
 		// kubectl prints its typed object: fields in the Go type's order, not sorted.
-		var review authenticationv1.SelfSubjectReview
+		var review selfSubjectReview
 		if err := json.Unmarshal(raw, &review); err != nil {
 			return fmt.Errorf("decoding the SelfSubjectReview: %w", err)
 		}
@@ -117,7 +116,7 @@ func (o *WhoAmIOptions) Run(ctx context.Context) error {
 
 // printUserInfo is kubectl's ATTRIBUTE/VALUE table.
 func printUserInfo(out io.Writer, raw []byte) error {
-	var review authenticationv1.SelfSubjectReview
+	var review selfSubjectReview
 	if err := json.Unmarshal(raw, &review); err != nil {
 		return fmt.Errorf("decoding the SelfSubjectReview: %w", err)
 	}

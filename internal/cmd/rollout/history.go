@@ -11,9 +11,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
@@ -122,7 +119,7 @@ func (o *historyOptions) one(ctx context.Context, c *client.Client, ref client.R
 
 // history is the revisions of one object: its pod template, change cause and stored object at each.
 type history struct {
-	templates map[int64]*corev1.PodTemplateSpec
+	templates map[int64]*podTemplateSpec
 	causes    map[int64]string
 	raw       map[int64][]byte // what -o prints: the ReplicaSet, or the object as it was at the revision
 }
@@ -165,7 +162,7 @@ func (h *history) view(revision int64) (string, error) {
 // historyOf reads the revisions of a deployment (its ReplicaSets) or of a daemon set or stateful set (its
 // ControllerRevisions).
 func historyOf(ctx context.Context, c *client.Client, ref client.Ref) (*history, error) {
-	h := &history{templates: map[int64]*corev1.PodTemplateSpec{}, causes: map[int64]string{}, raw: map[int64][]byte{}}
+	h := &history{templates: map[int64]*podTemplateSpec{}, causes: map[int64]string{}, raw: map[int64][]byte{}}
 	switch kindOf(ref) {
 	case "Deployment":
 		_, rss, err := deploymentReplicaSets(ctx, c, ref)
@@ -199,7 +196,7 @@ func historyOf(ctx context.Context, c *client.Client, ref client.Ref) (*history,
 			}
 			var t struct {
 				Spec struct {
-					Template corev1.PodTemplateSpec `json:"template"`
+					Template podTemplateSpec `json:"template"`
 				} `json:"spec"`
 			}
 			if err := json.Unmarshal(applied, &t); err != nil {
@@ -222,7 +219,7 @@ func revisionOf(annotations map[string]string) (int64, error) {
 }
 
 type replicaSet struct {
-	obj appsv1.ReplicaSet
+	obj replicaSetObject
 	raw []byte
 }
 
@@ -232,25 +229,25 @@ var (
 )
 
 // deploymentReplicaSets are the deployment and the ReplicaSets it controls.
-func deploymentReplicaSets(ctx context.Context, c *client.Client, ref client.Ref) (*appsv1.Deployment, []replicaSet, error) {
+func deploymentReplicaSets(ctx context.Context, c *client.Client, ref client.Ref) (*deployment, []replicaSet, error) {
 	raw, err := c.Resource(ref.Type, ref.Namespace).Get(ctx, ref.Name, client.GetOptions{})
 	if err != nil {
 		return nil, nil, fmt.Errorf("failed to retrieve deployment %s: %v", ref.Name, err)
 	}
-	var d appsv1.Deployment
+	var d deployment
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return nil, nil, err
 	}
-	sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector)
+	sel, err := selectorString(d.Spec.Selector)
 	if err != nil {
 		return nil, nil, fmt.Errorf("failed to retrieve replica sets from deployment %s: %v", ref.Name, err)
 	}
 	var out []replicaSet
-	for item, err := range c.Resource(replicaSetsType, ref.Namespace).Items(ctx, client.ListOptions{LabelSelector: sel.String()}) {
+	for item, err := range c.Resource(replicaSetsType, ref.Namespace).Items(ctx, client.ListOptions{LabelSelector: sel}) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("failed to retrieve replica sets from deployment %s: %v", ref.Name, err)
 		}
-		var rs appsv1.ReplicaSet
+		var rs replicaSetObject
 		if err := json.Unmarshal(item, &rs); err != nil {
 			return nil, nil, err
 		}
@@ -261,8 +258,8 @@ func deploymentReplicaSets(ctx context.Context, c *client.Client, ref client.Ref
 	return &d, out, nil
 }
 
-// controllerRevisions are the object (as its typed JSON) and the ControllerRevisions it controls.
-func controllerRevisions(ctx context.Context, c *client.Client, ref client.Ref) ([]byte, []*appsv1.ControllerRevision, error) {
+// controllerRevisions are the object (its JSON as the server wrote it, which is its typed JSON) and the ControllerRevisions it controls.
+func controllerRevisions(ctx context.Context, c *client.Client, ref client.Ref) ([]byte, []*controllerRevision, error) {
 	kind := kindOf(ref)
 	what := map[string]string{"DaemonSet": "DaemonSet", "StatefulSet": "Statefulset"}[kind]
 	raw, err := c.Resource(ref.Type, ref.Namespace).Get(ctx, ref.Name, client.GetOptions{})
@@ -270,28 +267,24 @@ func controllerRevisions(ctx context.Context, c *client.Client, ref client.Ref) 
 		return nil, nil, fmt.Errorf("failed to retrieve %s %s: %v", what, ref.Name, err)
 	}
 	var obj struct {
-		metav1.ObjectMeta `json:"metadata"`
-		Spec              struct {
-			Selector *metav1.LabelSelector `json:"selector"`
+		objectMeta `json:"metadata"`
+		Spec       struct {
+			Selector *labelSelector `json:"selector"`
 		} `json:"spec"`
 	}
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return nil, nil, err
 	}
-	sel, err := metav1.LabelSelectorAsSelector(obj.Spec.Selector)
+	sel, err := selectorString(obj.Spec.Selector)
 	if err != nil {
 		return nil, nil, fmt.Errorf("failed to create selector for %s %s: %v", kind, ref.Name, err)
 	}
-	typed, err := typedJSON(kind, raw)
-	if err != nil {
-		return nil, nil, err
-	}
-	var out []*appsv1.ControllerRevision
-	for item, err := range c.Resource(controllerRevisionsType, ref.Namespace).Items(ctx, client.ListOptions{LabelSelector: sel.String()}) {
+	var out []*controllerRevision
+	for item, err := range c.Resource(controllerRevisionsType, ref.Namespace).Items(ctx, client.ListOptions{LabelSelector: sel}) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("unable to find history controlled by %s %s: %v", kind, ref.Name, err)
 		}
-		var cr appsv1.ControllerRevision
+		var cr controllerRevision
 		if err := json.Unmarshal(item, &cr); err != nil {
 			return nil, nil, err
 		}
@@ -299,8 +292,8 @@ func controllerRevisions(ctx context.Context, c *client.Client, ref client.Ref) 
 			out = append(out, &cr)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *appsv1.ControllerRevision) int { return compareInt(a.Revision, b.Revision) })
-	return typed, out, nil
+	slices.SortStableFunc(out, func(a, b *controllerRevision) int { return compareInt(a.Revision, b.Revision) })
+	return raw, out, nil
 }
 
 func compareInt(a, b int64) int {
@@ -313,24 +306,7 @@ func compareInt(a, b int64) int {
 	return 0
 }
 
-// typedJSON is the object as its Go type marshals it: what the controllers store in revisions.
-func typedJSON(kind string, raw []byte) ([]byte, error) {
-	var v any
-	switch kind {
-	case "DaemonSet":
-		v = &appsv1.DaemonSet{}
-	case "StatefulSet":
-		v = &appsv1.StatefulSet{}
-	default:
-		v = &appsv1.Deployment{}
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return nil, err
-	}
-	return json.Marshal(v)
-}
-
-func controlledBy(refs []metav1.OwnerReference, uid any) bool {
+func controlledBy(refs []ownerReference, uid any) bool {
 	for _, r := range refs {
 		if r.Controller != nil && *r.Controller && fmt.Sprint(r.UID) == fmt.Sprint(uid) {
 			return true

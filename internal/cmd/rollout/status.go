@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
@@ -126,7 +125,7 @@ var statusViewers = map[string]func(raw []byte, revision int64) (string, bool, e
 }
 
 func deploymentStatus(raw []byte, revision int64) (string, bool, error) {
-	var d appsv1.Deployment
+	var d deployment
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return "", false, err
 	}
@@ -143,7 +142,7 @@ func deploymentStatus(raw []byte, revision int64) (string, bool, error) {
 		return "Waiting for deployment spec update to be observed...\n", false, nil
 	}
 	for _, c := range d.Status.Conditions {
-		if c.Type == appsv1.DeploymentProgressing && c.Reason == "ProgressDeadlineExceeded" {
+		if c.Type == deploymentProgressing && c.Reason == "ProgressDeadlineExceeded" {
 			return "", false, fmt.Errorf("deployment %q exceeded its progress deadline", d.Name)
 		}
 	}
@@ -160,12 +159,12 @@ func deploymentStatus(raw []byte, revision int64) (string, bool, error) {
 }
 
 func daemonSetStatus(raw []byte, _ int64) (string, bool, error) {
-	var ds appsv1.DaemonSet
+	var ds daemonSet
 	if err := json.Unmarshal(raw, &ds); err != nil {
 		return "", false, err
 	}
-	if ds.Spec.UpdateStrategy.Type != appsv1.RollingUpdateDaemonSetStrategyType {
-		return "", true, fmt.Errorf("rollout status is only available for %s strategy type", appsv1.RollingUpdateStatefulSetStrategyType)
+	if ds.Spec.UpdateStrategy.Type != rollingUpdateDaemonSetStrategyType {
+		return "", true, fmt.Errorf("rollout status is only available for %s strategy type", rollingUpdateStatefulSetStrategyType)
 	}
 	if ds.Generation > ds.Status.ObservedGeneration {
 		return "Waiting for daemon set spec update to be observed...\n", false, nil
@@ -181,12 +180,12 @@ func daemonSetStatus(raw []byte, _ int64) (string, bool, error) {
 }
 
 func statefulSetStatus(raw []byte, _ int64) (string, bool, error) {
-	var sts appsv1.StatefulSet
+	var sts statefulSet
 	if err := json.Unmarshal(raw, &sts); err != nil {
 		return "", false, err
 	}
-	if sts.Spec.UpdateStrategy.Type != appsv1.RollingUpdateStatefulSetStrategyType {
-		return "", true, fmt.Errorf("rollout status is only available for %s strategy type", appsv1.RollingUpdateStatefulSetStrategyType)
+	if sts.Spec.UpdateStrategy.Type != rollingUpdateStatefulSetStrategyType {
+		return "", true, fmt.Errorf("rollout status is only available for %s strategy type", rollingUpdateStatefulSetStrategyType)
 	}
 	st := sts.Status
 	if st.ObservedGeneration == 0 || sts.Generation > st.ObservedGeneration {

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
+	"github.com/kubex-cli/kubex/internal/quantity"
 )
 
 // describeTemplate is the pod template as kubectl's describe prints it (DescribePodTemplate, written
@@ -13,7 +13,7 @@ import (
 // usually hold: labels, annotations, service account, containers (image, ports, command, args, limits,
 // environment, mounts), volumes by name, node selectors and tolerations.
 // TODO: share the describe command's pod template printer once it lands, for the rarer fields.
-func describeTemplate(t *corev1.PodTemplateSpec) string {
+func describeTemplate(t *podTemplateSpec) string {
 	var b strings.Builder
 	w := func(level int, format string, args ...any) {
 		b.WriteString(strings.Repeat("  ", level))
@@ -58,7 +58,7 @@ func describeTemplate(t *corev1.PodTemplateSpec) string {
 			if tol.Effect != "" {
 				b.WriteString(":" + string(tol.Effect))
 			}
-			if tol.Operator == corev1.TolerationOpExists && tol.Value == "" {
+			if tol.Operator == tolerationOpExists && tol.Value == "" {
 				b.WriteString(" op=Exists")
 			}
 			b.WriteString("\n")
@@ -86,7 +86,7 @@ func multiline(b *strings.Builder, title string, m map[string]string) {
 	}
 }
 
-func describeContainers(w func(int, string, ...any), label string, cs []corev1.Container) {
+func describeContainers(w func(int, string, ...any), label string, cs []container) {
 	none := ""
 	if len(cs) == 0 {
 		none = " <none>"
@@ -151,18 +151,21 @@ func portLine(w func(int, string, ...any), title string, ports []string) {
 	w(2, "%s:\t%s\n", title, s)
 }
 
-func resources(w func(int, string, ...any), title string, rl corev1.ResourceList) {
+func resources(w func(int, string, ...any), title string, rl resourceList) {
 	if len(rl) == 0 {
 		return
 	}
 	w(2, "%s:\n", title)
 	names := make([]string, 0, len(rl))
 	for n := range rl {
-		names = append(names, string(n))
+		names = append(names, n)
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		q := rl[corev1.ResourceName(n)]
-		w(3, "%s:\t%s\n", n, q.String())
+		q := rl[n]
+		if v, err := quantity.Parse(q); err == nil {
+			q = v.String()
+		}
+		w(3, "%s:\t%s\n", n, q)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
@@ -121,9 +120,9 @@ func (o *undoOptions) rollbackDeployment(ctx context.Context, c *client.Client, 
 	if err != nil {
 		return "", fmt.Errorf("failed to retrieve Deployment %s: %v", ref.Name, err)
 	}
-	var to *appsv1.ReplicaSet
+	var to *replicaSetObject
 	latest, previous := int64(-1), int64(-1)
-	var latestRS, previousRS *appsv1.ReplicaSet
+	var latestRS, previousRS *replicaSetObject
 	for i := range rss {
 		rs := &rss[i].obj
 		v, err := revisionOf(rs.Annotations)
@@ -159,10 +158,16 @@ func (o *undoOptions) rollbackDeployment(ctx context.Context, c *client.Client, 
 	if d.Spec.Paused {
 		return "", errors.New("you cannot rollback a paused deployment; resume it first with 'kubex rollout resume' and try again")
 	}
-	template := to.Spec.Template.DeepCopy()
-	delete(template.Labels, podTemplateHashLabel)
-	current := d.Spec.Template.DeepCopy()
-	delete(current.Labels, podTemplateHashLabel)
+	template, err := to.Spec.Template.object()
+	if err != nil {
+		return "", err
+	}
+	dropHashLabel(template)
+	current, err := d.Spec.Template.object()
+	if err != nil {
+		return "", err
+	}
+	dropHashLabel(current)
 	a, _ := json.Marshal(template)
 	b, _ := json.Marshal(current)
 	if bytes.Equal(a, b) {
@@ -197,7 +202,7 @@ func (o *undoOptions) rollbackRevision(ctx context.Context, c *client.Client, re
 	if o.ToRevision == 0 && len(revs) <= 1 {
 		return "", errors.New("no last revision to roll back to")
 	}
-	var to *appsv1.ControllerRevision
+	var to *controllerRevision
 	if o.ToRevision == 0 {
 		to = revs[len(revs)-2]
 	} else {
@@ -223,7 +228,9 @@ func (o *undoOptions) rollbackRevision(ctx context.Context, c *client.Client, re
 		if err := json.Unmarshal(applied, &t); err != nil {
 			return "", err
 		}
-		var tmpl appsv1.DaemonSetSpec
+		var tmpl struct {
+			Template podTemplateSpec `json:"template"`
+		}
 		if err := json.Unmarshal([]byte(`{"template":`+string(t.Spec.Template)+`}`), &tmpl); err != nil {
 			return "", err
 		}
@@ -265,7 +272,7 @@ func templatePatch(obj []byte) ([]byte, error) {
 // applyRevision is obj (typed JSON) with the revision's data applied: the revisions the daemon set and
 // stateful set controllers store replace spec.template whole ("$patch": "replace"), so applying one is
 // setting the template.
-func applyRevision(obj []byte, cr *appsv1.ControllerRevision) ([]byte, error) {
+func applyRevision(obj []byte, cr *controllerRevision) ([]byte, error) {
 	var o, data map[string]any
 	if err := json.Unmarshal(obj, &o); err != nil {
 		return nil, err
@@ -290,4 +297,18 @@ func applyRevision(obj []byte, cr *appsv1.ControllerRevision) ([]byte, error) {
 
 func mustType(group, version, name, kind string) discovery.Resource {
 	return discovery.Resource{Group: group, Version: version, Name: name, Kind: kind, Namespaced: true}
+}
+
+// dropHashLabel deletes the pod-template-hash label of a pod template (decoded JSON), and the labels
+// when none is left, as the typed template marshals them (omitempty).
+func dropHashLabel(template map[string]any) {
+	meta, _ := template["metadata"].(map[string]any)
+	labels, _ := meta["labels"].(map[string]any)
+	if labels == nil {
+		return
+	}
+	delete(labels, podTemplateHashLabel)
+	if len(labels) == 0 {
+		delete(meta, "labels")
+	}
 }
