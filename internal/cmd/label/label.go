@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
@@ -80,7 +79,7 @@ func NewCmdLabel(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Comman
   *  A label key and value must begin with a letter or number, and may contain letters, numbers, hyphens, dots, and underscores, up to %d characters each.
   *  Optionally, the key can begin with a DNS subdomain prefix and a single '/', like example.com/my-app.
   *  If --overwrite is true, then existing labels can be overwritten, otherwise attempting to overwrite a label will result in an error.
-  *  If --resource-version is specified, then updates will use this resource version, otherwise the existing resource-version will be used.`, validation.LabelValueMaxLength),
+  *  If --resource-version is specified, then updates will use this resource version, otherwise the existing resource-version will be used.`, labelValueMaxLength),
 		Example: `  # Update pod 'foo' with the label 'unhealthy' and the value 'true'
   kubex label pods foo unhealthy=true
 
@@ -550,7 +549,7 @@ func parseLabels(args []string) (map[string]string, []string, error) {
 			if len(parts) != 2 {
 				return nil, nil, fmt.Errorf("invalid label spec: %v", a)
 			}
-			if errs := validation.IsValidLabelValue(parts[1]); len(errs) != 0 {
+			if errs := isValidLabelValue(parts[1]); len(errs) != 0 {
 				return nil, nil, fmt.Errorf("invalid label value: %q: %s", a, strings.Join(errs, ";"))
 			}
 			set[parts[0]] = parts[1]
