@@ -80,6 +80,11 @@ func (r *resumingReader) Close() error {
 // remote path, a symbolic or hard link whose target is outside dest, and any entry that would be
 // written through a symbolic link (one already in dest or one the archive made). Refused entries are
 // warned about, one line each naming the entry, and counted.
+//
+// A link is checked when it is made, against what is there then, and once more when the archive has
+// ended, against the finished tree: a later entry can change where an earlier link leads (`sneaky ->
+// dot/..` made before `dot -> .`). Nothing is ever written through a link, so a link that leads
+// outside for a while harms nothing before that last check removes it.
 type extractor struct {
 	dest     string // local destination as given
 	prefix   string // archivePrefix of the remote path
@@ -88,6 +93,13 @@ type extractor struct {
 
 	refused int
 	checked map[string]bool // directories under dest known to be real directories
+	links   []madeLink      // symbolic links made, in archive order
+}
+
+// madeLink is a symbolic link the archive made, for the final check.
+type madeLink struct {
+	path string
+	h    *tar.Header
 }
 
 // extract reads the archive to its end.
@@ -97,7 +109,7 @@ func (x *extractor) extract(r io.Reader) error {
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return nil
+			return x.recheckLinks()
 		}
 		if err != nil {
 			return fmt.Errorf("reading the archive from the container: %w", err)
@@ -199,6 +211,36 @@ func (x *extractor) resolve(dir, link string, depth int) (string, bool) {
 	return cur, x.inside(cur)
 }
 
+// recheckLinks removes, with a warning, every symbolic link the archive made that leads outside dest
+// in the finished tree. Removing one can change where another leads (through it, or now through a
+// missing name), so it checks again until nothing changes.
+func (x *extractor) recheckLinks() error {
+	for changed := true; changed; {
+		changed = false
+		for i, l := range x.links {
+			if l.h == nil {
+				continue
+			}
+			target, err := os.Readlink(l.path)
+			if err != nil || target != l.h.Linkname {
+				// Replaced by a later entry, which has its own record if it is a link.
+				x.links[i].h = nil
+				continue
+			}
+			if x.resolvesInside(filepath.Dir(l.path), target) {
+				continue
+			}
+			if err := os.Remove(l.path); err != nil {
+				return err
+			}
+			x.refuse(l.h, fmt.Sprintf("it is a symbolic link to %q, which leads outside %q once the archive is extracted", target, x.dest))
+			x.links[i].h = nil
+			changed = true
+		}
+	}
+	return nil
+}
+
 // inside reports whether p is dest or below it.
 func (x *extractor) inside(p string) bool {
 	rel, err := filepath.Rel(x.dest, p)
@@ -268,6 +310,7 @@ func (x *extractor) entry(tr *tar.Reader, h *tar.Header) error {
 		if err := x.replace(target); err != nil {
 			return err
 		}
+		x.links = append(x.links, madeLink{path: target, h: h})
 		return os.Symlink(h.Linkname, target)
 	case tar.TypeLink:
 		// A hard link names another entry of the archive.

@@ -106,6 +106,28 @@ func TestExtractRefusesEscapes(t *testing.T) {
 		want:    []string{"dot -> .", "in -> sub/../x"},
 		refused: []string{"src/abs", "src/up", "src/sneaky"},
 	}, {
+		// Each link is inside when made; the later one changes where the earlier one leads.
+		name:    "a link turned outside by a later link",
+		prefix:  "src",
+		entries: []entry{{name: "src/sneaky", link: "dot/.."}, {name: "src/dot", link: "."}},
+		want:    []string{"dot -> ."},
+		refused: []string{"src/sneaky"},
+	}, {
+		name:   "links turned outside by later links, repeated towards the root",
+		prefix: "src",
+		entries: []entry{
+			{name: "src/up3", link: "dot/../../.."}, {name: "src/up2", link: "dot/../.."}, {name: "src/sneaky", link: "dot/.."},
+			{name: "src/sub/deep", link: "../dot/../.."}, {name: "src/dot", link: "."},
+		},
+		want:    []string{"dot -> ."},
+		refused: []string{"src/up3", "src/up2", "src/sneaky", "src/sub/deep"},
+	}, {
+		name:    "a link leading through a link removed as outside",
+		prefix:  "src",
+		entries: []entry{{name: "src/a", link: "b/x/../.."}, {name: "src/b", link: "c/.."}, {name: "src/c", link: "."}, {name: "src/x/"}},
+		want:    []string{"c -> .", "x/"},
+		refused: []string{"src/a", "src/b"},
+	}, {
 		name:    "written through a link of the archive",
 		prefix:  "src",
 		entries: []entry{{name: "src/d", link: "."}, {name: "src/d/f", body: "x"}},
