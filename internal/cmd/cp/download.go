@@ -102,14 +102,20 @@ type madeLink struct {
 	h    *tar.Header
 }
 
-// extract reads the archive to its end.
-func (x *extractor) extract(r io.Reader) error {
+// extract reads the archive to its end. The links it made are checked once more however it ends: an
+// archive cut short or broken leaves no link leading outside either.
+func (x *extractor) extract(r io.Reader) (err error) {
 	x.checked = map[string]bool{}
+	defer func() {
+		if rerr := x.recheckLinks(); err == nil {
+			err = rerr
+		}
+	}()
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return x.recheckLinks()
+			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("reading the archive from the container: %w", err)
@@ -174,13 +180,18 @@ func hasDotDot(name string) bool {
 // resolves to dest or below it, following the links already extracted as the kernel would: checking
 // the cleaned path alone would let "s/.." escape through a link s to ".".
 func (x *extractor) resolvesInside(dir, link string) bool {
-	_, ok := x.resolve(dir, link, 0)
+	follows := 0
+	_, ok := x.resolve(dir, link, &follows)
 	return ok
 }
 
-// resolve is where link, read in dir, leads; false as soon as it leaves dest.
-func (x *extractor) resolve(dir, link string, depth int) (string, bool) {
-	if depth > 40 || path.IsAbs(link) || strings.HasPrefix(link, `\`) {
+// maxFollows is how many symbolic links one resolution follows in all, as the kernel's 40: links that
+// name each other several times over would otherwise take exponential time.
+const maxFollows = 40
+
+// resolve is where link, read in dir, leads; false as soon as it leaves dest or follows too many links.
+func (x *extractor) resolve(dir, link string, follows *int) (string, bool) {
+	if *follows > maxFollows || path.IsAbs(link) || strings.HasPrefix(link, `\`) {
 		return "", false
 	}
 	cur := dir
@@ -202,7 +213,8 @@ func (x *extractor) resolve(dir, link string, depth int) (string, bool) {
 				return "", false
 			}
 			var ok bool
-			if next, ok = x.resolve(cur, target, depth+1); !ok {
+			*follows++
+			if next, ok = x.resolve(cur, target, follows); !ok {
 				return "", false
 			}
 		}

@@ -211,3 +211,22 @@ func TestExtractSingleFile(t *testing.T) {
 		t.Errorf("got %s; want the file written as new, and into the existing directory as a.txt", got)
 	}
 }
+
+// An archive that breaks after a link turned outside leaves no such link.
+func TestExtractBrokenArchiveChecksLinks(t *testing.T) {
+	base := t.TempDir()
+	dest := filepath.Join(base, "dest")
+	if err := os.Mkdir(dest, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := archive(t, entry{name: "src/sneaky", link: "dot/.."}, entry{name: "src/dot", link: "."}).Bytes()
+	b = append(b[:len(b)-1024], bytes.Repeat([]byte{'x'}, 512)...) // a broken header instead of the end
+	var warn bytes.Buffer
+	x := &extractor{dest: dest, prefix: "src", warn: &warn}
+	if err := x.extract(bytes.NewReader(b)); err == nil {
+		t.Error("no error for a broken archive")
+	}
+	if got := strings.Join(tree(t, dest), " "); got != "dot -> ." || x.refused != 1 {
+		t.Errorf("destination holds %s, %d refused; warnings:\n%s", got, x.refused, warn.String())
+	}
+}
