@@ -8,7 +8,6 @@ import (
 	"testing/iotest"
 )
 
-
 // FuzzDecoder: the events read do not depend on where the stream is cut across reads.
 func FuzzDecoder(f *testing.F) {
 	for _, s := range []string{
