@@ -9,7 +9,7 @@ LDFLAGS  := -s -w -X $(PKG).gitVersion=$(VERSION) -X $(PKG).gitCommit=$(COMMIT) 
             -X $(PKG).buildDate=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 CLUSTER_DIR ?= $(CURDIR)/.cache/cluster
 
-.PHONY: build test unit e2e lint tools demo bench cluster-up cluster-down completions clean
+.PHONY: build test unit e2e lint tools demo bench cluster-up cluster-down completions clean fuzz
 
 ## build: a static kubex binary in bin/
 build:
@@ -26,6 +26,29 @@ unit:
 ## e2e: only the tests against the real local cluster
 e2e: tools
 	$(GO) test -count=1 -timeout 25m ./test/e2e/...
+
+## fuzz: each fuzz target for FUZZTIME (their seed corpora in testdata/fuzz also run under plain go test)
+FUZZTIME ?= 30s
+# Minimizing a new input runs the target up to 60 s by default, which starves the slow targets (cp's
+# extraction makes a directory tree per run); a bounded number of runs keeps FUZZTIME mostly fuzzing.
+FUZZMINIMIZETIME ?= 100x
+FUZZ_TARGETS := \
+	./internal/cmd/cp:FuzzExtract \
+	./pkg/config:FuzzLoad \
+	./pkg/yamldoc:FuzzSplit \
+	./pkg/manifest:FuzzParse \
+	./pkg/client/watch:FuzzDecoder \
+	./pkg/client/resource:FuzzDecodeList \
+	./pkg/client/resource:FuzzDecodeProtobufList \
+	./pkg/printers:FuzzRowDecoder \
+	./pkg/printers:FuzzJSONPath \
+	./pkg/printers:FuzzCustomColumns \
+	./pkg/client/stream:FuzzDemux
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $${t%%:*} $${t##*:} for $(FUZZTIME)"; \
+	  $(GO) test $${t%%:*} -run '^$$' -fuzz "^$${t##*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME); \
+	done
 
 ## lint: gofmt, go vet, then staticcheck (built once, only here, from the pinned module in hack/tools/staticcheck)
 # Shell substitution rather than $(shell ...): make would drop a failed build's exit status.

@@ -3,6 +3,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -108,10 +109,12 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 	return root
 }
 
-// Main runs kubex with args and returns the process exit code. Ctrl-C (or SIGTERM) cancels the command's
-// context so that requests stop and terminals are restored; then kubex dies of that signal, silently, as
-// kubectl does, so that a shell loop around it stops too. A panic becomes one line and exit code 1: users
-// never see a Go stack trace.
+// Main runs kubex with args and returns the process exit code. The first Ctrl-C (or SIGTERM, SIGHUP)
+// cancels the command's context so that requests stop, plugins are killed and terminals are restored; the
+// command reports what it did (its error, unless that is only the cancellation), then kubex dies of that
+// signal, so that a shell loop around it stops too. A second signal, for code that does not watch its
+// context (a read of a terminal's stdin), exits at once with 128+signal (130 for Ctrl-C). A panic becomes
+// one line and exit code 1: users never see a Go stack trace.
 func Main(args []string) (code int) {
 	streams := iostreams.System(os.Getenv)
 	defer func() {
@@ -126,21 +129,18 @@ func Main(args []string) (code int) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(signals)
-	var received atomic.Value
-	go func() {
-		if sig, ok := <-signals; ok {
-			received.Store(sig)
-			cancel()
-		}
-	}()
+	received := watchSignals(signals, cancel, os.Exit)
 
 	cmd, err := root.ExecuteContextC(ctx)
 	if sig, ok := received.Load().(syscall.Signal); ok {
 		if err == nil && cmd != nil && cmd.Annotations[cmdutil.InterruptEndsCommand] != "" {
 			return 0
+		}
+		if err != nil && !errors.Is(err, context.Canceled) {
+			cmdutil.PrintError(streams.ErrOut, err)
 		}
 		dieOf(sig)
 		return 128 + int(sig) // if the signal did not end the process
@@ -149,4 +149,26 @@ func Main(args []string) (code int) {
 		return cmdutil.PrintErrorColor(streams.ErrOut, err)
 	}
 	return cmdutil.PrintError(streams.ErrOut, err)
+}
+
+// watchSignals cancels on the first signal and records it; on the second it calls exit(128+signal) at
+// once.
+func watchSignals(signals <-chan os.Signal, cancel func(), exit func(int)) *atomic.Value {
+	var received atomic.Value
+	go func() {
+		sig, ok := <-signals
+		if !ok {
+			return
+		}
+		received.Store(sig)
+		cancel()
+		if sig, ok := <-signals; ok {
+			code := 130
+			if s, ok := sig.(syscall.Signal); ok {
+				code = 128 + int(s)
+			}
+			exit(code)
+		}
+	}()
+	return &received
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
 // InterruptEndsCommand is a cobra annotation: Ctrl-C is how the command is meant to end (a watch), so
@@ -87,7 +89,9 @@ func Message(err error) string {
 type userMessager interface{ UserMessage() string }
 
 // PrintError writes err the way kubectl does and returns the exit code. It is the one place where errors
-// become what users read.
+// become what users read. Messages carry the server's text (an admission webhook's, a Status message), so
+// every control character but tab and newline is made visible (printers.SanitizeTerminal): an error
+// cannot move the cursor, retitle the window or rewrite the terminal.
 func PrintError(w io.Writer, err error) int { return printError(w, err, false) }
 
 // PrintErrorColor is PrintError with the message in red, for a terminal that wants colour.
@@ -104,6 +108,10 @@ func printError(w io.Writer, err error, color bool) int {
 	}
 	if err == nil {
 		return 0
+	}
+	if _, ok := w.(*sanitizingWriter); !ok {
+		w = &sanitizingWriter{w: w}
+		defer w.(*sanitizingWriter).flush()
 	}
 	code := 1
 	var exit *ExitError
@@ -135,4 +143,18 @@ func printError(w io.Writer, err error, color bool) int {
 		fmt.Fprint(w, msg)
 	}
 	return code
+}
+
+// sanitizingWriter collects what printError writes and writes it sanitized once, whole.
+type sanitizingWriter struct {
+	w   io.Writer
+	buf strings.Builder
+}
+
+func (s *sanitizingWriter) Write(p []byte) (int, error) { return s.buf.Write(p) }
+
+func (s *sanitizingWriter) flush() {
+	if s.buf.Len() > 0 {
+		_, _ = io.WriteString(s.w, printers.SanitizeTerminal(s.buf.String()))
+	}
 }

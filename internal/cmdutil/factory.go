@@ -13,6 +13,7 @@ import (
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/config"
+	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
 // Factory builds the expensive dependencies of a command on first use, so that a command which never
@@ -114,6 +115,7 @@ func (f *Factory) Discovery() (*discovery.Discovery, error) {
 
 // Warn prints a warning on stderr as kubectl does ("Warning: ..."), yellow on a colour terminal.
 func (f *Factory) Warn(msg string) {
+	msg = printers.SanitizeTerminal(msg) // the server's text: no control character reaches the terminal
 	if f.IOStreams.ColorEnabledStderr() {
 		fmt.Fprintf(f.IOStreams.ErrOut, "\x1b[33;1mWarning:\x1b[0m %s\n", msg)
 		return

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kubex-cli/kubex/internal/iostreams"
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/config"
 	"github.com/kubex-cli/kubex/pkg/manifest"
@@ -249,6 +250,9 @@ type PrintFlags struct {
 	Formats []string
 	// Usage overrides the -o help text built from Formats.
 	Usage string
+	// Terminal says the printer's writer is a terminal (ToPrinter also finds out by itself for a
+	// terminal *os.File): the server's strings are then neutralised as printers.NewTerminalWriter does.
+	Terminal bool
 
 	format Format
 }
@@ -313,6 +317,11 @@ func (p *PrintFlags) Objects() bool { return p.format.Name != "" && p.format.Nam
 func (p *PrintFlags) ToPrinter(w io.Writer, opts printers.ObjectOptions) (printers.ObjectPrinter, error) {
 	opts.ShowManagedFields = p.ShowManagedFields
 	opts.AllowMissingKeys = p.AllowMissingTemplateKeys
+	if p.format.Name != "" && p.format.Name != "name" && (p.Terminal || iostreams.IsTerminalWriter(w)) {
+		// Names, templates and columns carry the server's strings as they are, and even JSON leaves
+		// DEL and the C1 controls raw.
+		w = printers.NewTerminalWriter(w)
+	}
 	switch p.format.Name {
 	case "", "name":
 		return nil, nil

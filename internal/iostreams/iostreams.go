@@ -77,6 +77,12 @@ func (s *IOStreams) TerminalWidth() int {
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
+// IsTerminalWriter reports whether w is a file open on a terminal (os.Stdout of System, on a terminal).
+func IsTerminalWriter(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f)
+}
+
 func lookup(getenv func(string) string, key string) (string, bool) {
 	v := getenv(key)
 	return v, v != ""

@@ -186,6 +186,13 @@ func (r *Request) Stream(ctx context.Context) (*http.Response, error) {
 	return resp, nil
 }
 
+// MaxBytes lowers (or raises) the size of an answer Do and Into read whole, MaxObjectBytes by default:
+// past it they fail, so a server that never ends its answer cannot take all memory.
+func (r *Request) MaxBytes(n int64) *Request {
+	r.sizeLimits = n
+	return r
+}
+
 // Do sends the request and reads the answer whole, up to MaxObjectBytes: past that it is an error, never a
 // silently cut object.
 func (r *Request) Do(ctx context.Context) ([]byte, error) {

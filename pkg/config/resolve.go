@@ -367,7 +367,7 @@ func normalizeServer(server string) (string, error) {
 	// prefixed address that still won't parse ("[::1") with Go's parse error; its own wording is clearer.
 	withScheme := "http://" + server
 	if u, err := url.Parse(withScheme); err != nil || (u.Path != "" && u.Path != "/") {
-		return "", fmt.Errorf("host must be a URL or a host:port pair: %q", server)
+		return "", fmt.Errorf("host must be a URL or a host:port pair: %q", RedactURL(server))
 	}
 	return withScheme, nil
 }

@@ -493,6 +493,10 @@ func TestResolveBadServer(t *testing.T) {
 			wantErr: `server of cluster "c" in "` + filepath.Join(dir, "path") + `": host must be a URL or a host:port pair: "h:1/path"`},
 		{name: "in a later document", env: env{"KUBECONFIG": multi},
 			wantErr: `server of cluster "c" in "` + multi + `" (document 2): host must be a URL or a host:port pair: "https://[::1"`},
+		{name: "unparsable, with a password", env: env{"KUBECONFIG": kc("password", "https://bob:s3cret@[::1")},
+			wantErr: `server of cluster "c" in "` + filepath.Join(dir, "password") + `": host must be a URL or a host:port pair: "https://xxxxx@[::1"`},
+		{name: "--server with a password", env: env{"KUBECONFIG": good}, o: Overrides{Server: "https://bob:s3/cret@h:x"},
+			wantErr: `--server: host must be a URL or a host:port pair: "https://xxxxx@h:x"`},
 		{name: "--server", env: env{"KUBECONFIG": good}, o: Overrides{Server: "https://[::1"},
 			wantErr: `--server: host must be a URL or a host:port pair: "https://[::1"`},
 		{name: "$KUBERNETES_MASTER", env: env{"KUBERNETES_MASTER": "https://"},
@@ -517,7 +521,11 @@ func TestRedactURL(t *testing.T) {
 		"socks5://u:p@ss@proxy:bad":    "socks5://xxxxx@proxy:bad",
 		"u:pw@proxy:1080":              "xxxxx@proxy:1080",
 		"http://u:pw@proxy:1080/p":     "http://u:xxxxx@proxy:1080/p",
-		"http://u:p@ss@proxy:x/path@x": "http://xxxxx@proxy:x/path@x", // '@' in the password and the path
+		"http://u:p@ss@proxy:x/path@x": "http://xxxxx@x",       // '@' in the password and the path: all hidden
+		"https://bob:s3/cret@host:x":   "https://xxxxx@host:x", // a '/' in the password
+		"https://bob:s3cret@[::1":      "https://xxxxx@[::1",
+		"https://h:6443/p?x=1":         "https://h:6443/p?x=1", // no password: as written
+		"https://u@h:6443":             "https://u@h:6443",
 		"%zz":                          "%zz",
 	} {
 		if got := RedactURL(in); got != want {

@@ -186,10 +186,15 @@ func checkProxyURL(s string) error {
 	return fmt.Errorf("unsupported scheme %q, must be http, https, or socks5", u.Scheme)
 }
 
-// RedactURL hides the password of a URL such as a proxy-url, even one that does not parse (a parse error
-// would otherwise quote the whole string), so that errors and logs never show it.
+// RedactURL hides the password of a URL such as a server or proxy-url, even one that does not parse (a
+// parse error would otherwise quote the whole string), so that errors, logs and `config view` never show
+// it. A URL without a password comes back unchanged. Of a URL that does not parse, everything up to its
+// last '@' is hidden: a password may hold a '/' or '?' that would end the authority early.
 func RedactURL(s string) string {
 	if u, err := url.Parse(s); err == nil && u.Opaque == "" {
+		if _, ok := u.User.Password(); !ok {
+			return s
+		}
 		return u.Redacted()
 	}
 	prefix, rest, ok := strings.Cut(s, "://")
@@ -198,11 +203,7 @@ func RedactURL(s string) string {
 	} else {
 		prefix, rest = "", s
 	}
-	authority := rest
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		authority = rest[:i]
-	}
-	if at := strings.LastIndex(authority, "@"); at >= 0 {
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
 		return prefix + "xxxxx" + rest[at:]
 	}
 	return s

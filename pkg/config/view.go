@@ -77,7 +77,9 @@ func minify(c *Config) error {
 }
 
 // redact hides what kubectl hides: passwords and tokens become REDACTED, certificate and key data
-// DATA+OMITTED. A present-but-empty client-key-data counts as present, as in kubectl.
+// DATA+OMITTED. A present-but-empty client-key-data counts as present, as in kubectl. It also hides
+// what kubectl shows: the password of a server or proxy-url URL (RedactURL; a URL without one is left
+// as written).
 func redact(c *Config) {
 	for i := range c.AuthInfos {
 		u := &c.AuthInfos[i].User
@@ -95,9 +97,12 @@ func redact(c *Config) {
 		}
 	}
 	for i := range c.Clusters {
-		if cl := &c.Clusters[i].Cluster; len(cl.CertificateAuthorityData) > 0 {
+		cl := &c.Clusters[i].Cluster
+		if len(cl.CertificateAuthorityData) > 0 {
 			cl.CertificateAuthorityData = dataOmitted()
 		}
+		cl.Server = RedactURL(cl.Server)
+		cl.ProxyURL = RedactURL(cl.ProxyURL)
 	}
 }
 

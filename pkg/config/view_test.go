@@ -2,6 +2,7 @@ package config
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -93,5 +94,40 @@ func TestViewDoesNotChangeTheStack(t *testing.T) {
 	m := s.Merged()
 	if u, _ := findUser(m, "u2"); u.Token != "secret-token" || len(m.Contexts) != 4 || m.CurrentContext != "ctx2" {
 		t.Errorf("View changed the stack: %+v", m)
+	}
+}
+
+// kubectl shows these passwords; the README promises them masked everywhere.
+func TestViewRedactsURLPasswords(t *testing.T) {
+	kc := writeFile(t, filepath.Join(t.TempDir(), "c"), `clusters:
+- name: a
+  cluster: {server: "https://bob:s3cret@h:6443", proxy-url: "socks5://u:pw@proxy:1080"}
+- name: b
+  cluster: {server: "https://bob:s3/cret@h:x", proxy-url: "http://proxy:3128"}
+- name: c
+  cluster: {server: "https://h:6443/p"}
+`)
+	s := load(t, env{"KUBECONFIG": kc}, nil)
+	c, err := s.View(ViewOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, _ := EncodeYAML(c)
+	j, _ := EncodeJSON(c)
+	for _, out := range []string{string(y), string(j)} {
+		for _, secret := range []string{"s3cret", "s3/cret", "pw@"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("config view shows %q:\n%s", secret, out)
+			}
+		}
+		for _, kept := range []string{"https://bob:xxxxx@h:6443", "socks5://u:xxxxx@proxy:1080", "https://xxxxx@h:x", "http://proxy:3128", "https://h:6443/p"} {
+			if !strings.Contains(out, kept) {
+				t.Errorf("config view lacks %q:\n%s", kept, out)
+			}
+		}
+	}
+	raw, _ := s.View(ViewOptions{Raw: true})
+	if y, _ := EncodeYAML(raw); !strings.Contains(string(y), "s3cret") {
+		t.Errorf("--raw hides the password:\n%s", y)
 	}
 }

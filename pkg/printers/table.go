@@ -236,7 +236,7 @@ func (p *TablePrinter) header() []string {
 	}
 	for _, c := range p.columns {
 		if p.opts.Wide || c.Priority == 0 {
-			h = append(h, strings.ToUpper(c.Name))
+			h = append(h, p.escapeHeader(strings.ToUpper(c.Name)))
 		}
 	}
 	return p.appendLabelHeaders(h)
@@ -311,6 +311,15 @@ func (p *TablePrinter) cell(raw json.RawMessage) string {
 		s = fmt.Sprint(v)
 	}
 	return p.escape(s)
+}
+
+// escapeHeader neutralises a column name from the server on a terminal; elsewhere it is printed as
+// kubectl prints it.
+func (p *TablePrinter) escapeHeader(s string) string {
+	if p.opts.Terminal {
+		return SanitizeTerminal(s)
+	}
+	return s
 }
 
 func (p *TablePrinter) escape(s string) string {

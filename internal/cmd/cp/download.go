@@ -80,6 +80,11 @@ func (r *resumingReader) Close() error {
 // remote path, a symbolic or hard link whose target is outside dest, and any entry that would be
 // written through a symbolic link (one already in dest or one the archive made). Refused entries are
 // warned about, one line each naming the entry, and counted.
+//
+// A link is checked when it is made, against what is there then, and once more when the archive has
+// ended, against the finished tree: a later entry can change where an earlier link leads (`sneaky ->
+// dot/..` made before `dot -> .`). Nothing is ever written through a link, so a link that leads
+// outside for a while harms nothing before that last check removes it.
 type extractor struct {
 	dest     string // local destination as given
 	prefix   string // archivePrefix of the remote path
@@ -88,11 +93,24 @@ type extractor struct {
 
 	refused int
 	checked map[string]bool // directories under dest known to be real directories
+	links   []madeLink      // symbolic links made, in archive order
 }
 
-// extract reads the archive to its end.
-func (x *extractor) extract(r io.Reader) error {
+// madeLink is a symbolic link the archive made, for the final check.
+type madeLink struct {
+	path string
+	h    *tar.Header
+}
+
+// extract reads the archive to its end. The links it made are checked once more however it ends: an
+// archive cut short or broken leaves no link leading outside either.
+func (x *extractor) extract(r io.Reader) (err error) {
 	x.checked = map[string]bool{}
+	defer func() {
+		if rerr := x.recheckLinks(); err == nil {
+			err = rerr
+		}
+	}()
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
@@ -162,13 +180,18 @@ func hasDotDot(name string) bool {
 // resolves to dest or below it, following the links already extracted as the kernel would: checking
 // the cleaned path alone would let "s/.." escape through a link s to ".".
 func (x *extractor) resolvesInside(dir, link string) bool {
-	_, ok := x.resolve(dir, link, 0)
+	follows := 0
+	_, ok := x.resolve(dir, link, &follows)
 	return ok
 }
 
-// resolve is where link, read in dir, leads; false as soon as it leaves dest.
-func (x *extractor) resolve(dir, link string, depth int) (string, bool) {
-	if depth > 40 || path.IsAbs(link) || strings.HasPrefix(link, `\`) {
+// maxFollows is how many symbolic links one resolution follows in all, as the kernel's 40: links that
+// name each other several times over would otherwise take exponential time.
+const maxFollows = 40
+
+// resolve is where link, read in dir, leads; false as soon as it leaves dest or follows too many links.
+func (x *extractor) resolve(dir, link string, follows *int) (string, bool) {
+	if *follows > maxFollows || path.IsAbs(link) || strings.HasPrefix(link, `\`) {
 		return "", false
 	}
 	cur := dir
@@ -190,13 +213,44 @@ func (x *extractor) resolve(dir, link string, depth int) (string, bool) {
 				return "", false
 			}
 			var ok bool
-			if next, ok = x.resolve(cur, target, depth+1); !ok {
+			*follows++
+			if next, ok = x.resolve(cur, target, follows); !ok {
 				return "", false
 			}
 		}
 		cur = next
 	}
 	return cur, x.inside(cur)
+}
+
+// recheckLinks removes, with a warning, every symbolic link the archive made that leads outside dest
+// in the finished tree. Removing one can change where another leads (through it, or now through a
+// missing name), so it checks again until nothing changes.
+func (x *extractor) recheckLinks() error {
+	for changed := true; changed; {
+		changed = false
+		for i, l := range x.links {
+			if l.h == nil {
+				continue
+			}
+			target, err := os.Readlink(l.path)
+			if err != nil || target != l.h.Linkname {
+				// Replaced by a later entry, which has its own record if it is a link.
+				x.links[i].h = nil
+				continue
+			}
+			if x.resolvesInside(filepath.Dir(l.path), target) {
+				continue
+			}
+			if err := os.Remove(l.path); err != nil {
+				return err
+			}
+			x.refuse(l.h, fmt.Sprintf("it is a symbolic link to %q, which leads outside %q once the archive is extracted", target, x.dest))
+			x.links[i].h = nil
+			changed = true
+		}
+	}
+	return nil
 }
 
 // inside reports whether p is dest or below it.
@@ -268,6 +322,7 @@ func (x *extractor) entry(tr *tar.Reader, h *tar.Header) error {
 		if err := x.replace(target); err != nil {
 			return err
 		}
+		x.links = append(x.links, madeLink{path: target, h: h})
 		return os.Symlink(h.Linkname, target)
 	case tar.TypeLink:
 		// A hard link names another entry of the archive.

@@ -106,6 +106,28 @@ func TestExtractRefusesEscapes(t *testing.T) {
 		want:    []string{"dot -> .", "in -> sub/../x"},
 		refused: []string{"src/abs", "src/up", "src/sneaky"},
 	}, {
+		// Each link is inside when made; the later one changes where the earlier one leads.
+		name:    "a link turned outside by a later link",
+		prefix:  "src",
+		entries: []entry{{name: "src/sneaky", link: "dot/.."}, {name: "src/dot", link: "."}},
+		want:    []string{"dot -> ."},
+		refused: []string{"src/sneaky"},
+	}, {
+		name:   "links turned outside by later links, repeated towards the root",
+		prefix: "src",
+		entries: []entry{
+			{name: "src/up3", link: "dot/../../.."}, {name: "src/up2", link: "dot/../.."}, {name: "src/sneaky", link: "dot/.."},
+			{name: "src/sub/deep", link: "../dot/../.."}, {name: "src/dot", link: "."},
+		},
+		want:    []string{"dot -> ."},
+		refused: []string{"src/up3", "src/up2", "src/sneaky", "src/sub/deep"},
+	}, {
+		name:    "a link leading through a link removed as outside",
+		prefix:  "src",
+		entries: []entry{{name: "src/a", link: "b/x/../.."}, {name: "src/b", link: "c/.."}, {name: "src/c", link: "."}, {name: "src/x/"}},
+		want:    []string{"c -> .", "x/"},
+		refused: []string{"src/a", "src/b"},
+	}, {
 		name:    "written through a link of the archive",
 		prefix:  "src",
 		entries: []entry{{name: "src/d", link: "."}, {name: "src/d/f", body: "x"}},
@@ -187,5 +209,24 @@ func TestExtractSingleFile(t *testing.T) {
 	}
 	if got := strings.Join(tree(t, dir), " "); got != "a.txt=A new=A" {
 		t.Errorf("got %s; want the file written as new, and into the existing directory as a.txt", got)
+	}
+}
+
+// An archive that breaks after a link turned outside leaves no such link.
+func TestExtractBrokenArchiveChecksLinks(t *testing.T) {
+	base := t.TempDir()
+	dest := filepath.Join(base, "dest")
+	if err := os.Mkdir(dest, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := archive(t, entry{name: "src/sneaky", link: "dot/.."}, entry{name: "src/dot", link: "."}).Bytes()
+	b = append(b[:len(b)-1024], bytes.Repeat([]byte{'x'}, 512)...) // a broken header instead of the end
+	var warn bytes.Buffer
+	x := &extractor{dest: dest, prefix: "src", warn: &warn}
+	if err := x.extract(bytes.NewReader(b)); err == nil {
+		t.Error("no error for a broken archive")
+	}
+	if got := strings.Join(tree(t, dest), " "); got != "dot -> ." || x.refused != 1 {
+		t.Errorf("destination holds %s, %d refused; warnings:\n%s", got, x.refused, warn.String())
 	}
 }

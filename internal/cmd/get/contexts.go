@@ -168,6 +168,9 @@ func (o *Options) printContextObjects(results []contextResult) error {
 				}
 			}
 			for _, line := range strings.SplitAfter(b.String(), "\n") {
+				if o.streams.IsStdoutTTY() {
+					line = printers.SanitizeTerminal(line) // names come from the servers
+				}
 				if line != "" {
 					fmt.Fprintf(o.streams.Out, "%s/%s", o.contexts[i], line)
 				}

@@ -18,6 +18,7 @@ import (
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
 	"github.com/kubex-cli/kubex/pkg/client"
+	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
 // Options are `kubex port-forward`'s flags and arguments.
@@ -241,7 +242,8 @@ func (o *Options) serve(ctx context.Context, pods *client.Resource, l net.Listen
 		go func() {
 			if err := pods.PortForward(ctx, cur.get().Metadata.Name, pl.remote, conn); err != nil && ctx.Err() == nil {
 				// This connection alone failed; the listener goes on.
-				fmt.Fprintf(o.streams.ErrOut, "error: %v\n", err)
+				// The error may quote the server (its error stream): no control character reaches the terminal.
+				fmt.Fprintf(o.streams.ErrOut, "error: %s\n", printers.SanitizeTerminal(err.Error()))
 			}
 		}()
 	}

@@ -97,12 +97,15 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	return serverErr
 }
 
+// maxVersionBytes bounds the server's /version, a few hundred bytes.
+const maxVersionBytes = 1 << 20
+
 func (o *Options) serverVersion(cmd *cobra.Command) (json.RawMessage, error) {
 	c, err := o.client()
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.Verb(http.MethodGet).AbsPath("/version").RawErrors().Do(cmd.Context())
+	b, err := c.Verb(http.MethodGet).AbsPath("/version").RawErrors().MaxBytes(maxVersionBytes).Do(cmd.Context())
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,11 @@ const (
 	requestTimeout = 32 * time.Second
 )
 
+// MaxDocumentBytes bounds one discovery document (/api, /apis, a group version's resource list): the
+// aggregated documents of a cluster with hundreds of CRDs are a few MiB. Past it, a
+// *transport.TooLargeError.
+const MaxDocumentBytes = transport.MaxObjectBytes
+
 // Option configures New.
 type Option func(*Discovery)
 
@@ -412,7 +417,7 @@ func (d *Discovery) fetchEndpoint(ctx context.Context, path string, old *cachedE
 		return nil, false, fmt.Errorf("GET %s: the server answered 304 Not Modified to an unconditional request", path)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err := transport.ReadAllLimited(resp.Body, MaxDocumentBytes, "the server's "+path)
 	if err != nil {
 		return nil, false, err
 	}
@@ -458,7 +463,7 @@ func (d *Discovery) fetchResourceList(ctx context.Context, gv GroupVersion) ([]R
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err := transport.ReadAllLimited(resp.Body, MaxDocumentBytes, "the server's "+path)
 	if err != nil {
 		return nil, err
 	}

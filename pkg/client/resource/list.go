@@ -33,7 +33,8 @@ func (h *Header) IsTable() bool { return h.Kind == "Table" }
 // DecodeList reads a List or a Table from r as a stream. header is called once, when the items (or rows)
 // begin or, for a body without any, at its end; then item is called for each element as it is read. The
 // bytes passed to item are reused for the next one: copy what must outlive the call. Elements are cut
-// out, not validated: their decoder checks them. Fields that arrive after the items (the API server sends
+// out, not validated: their decoder checks them. An element (or a field) over transport.MaxObjectBytes is
+// a *transport.TooLargeError: a server that never ends an item cannot take all memory. Fields that arrive after the items (the API server sends
 // none) still land in h.
 func DecodeList(r io.Reader, h *Header, header func(*Header) error, item func(json.RawMessage) error) error {
 	s := newScanner(r)
@@ -173,18 +174,15 @@ func Get(ctx context.Context, c Doer, pathAndQuery, accept string) (*http.Respon
 	return resp, nil
 }
 
-// GetObject reads the object at pathAndQuery whole.
+// GetObject reads the object at pathAndQuery whole, up to transport.MaxObjectBytes: past that it is a
+// *transport.TooLargeError, never a silently cut object.
 func GetObject(ctx context.Context, c Doer, pathAndQuery, accept string) ([]byte, error) {
 	resp, err := Get(ctx, c, pathAndQuery, accept)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, transport.MaxObjectBytes))
-	if err != nil {
-		return nil, fmt.Errorf("reading the server's answer: %w", err)
-	}
-	return b, nil
+	return transport.ReadAllLimited(resp.Body, transport.MaxObjectBytes, "the server's answer")
 }
 
 // List reads the collection at path page by page (opts.Limit items a page, following continue tokens),

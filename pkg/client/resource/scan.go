@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/kubex-cli/kubex/pkg/client/transport"
 )
 
 // scanner cuts a JSON stream into values without decoding them: it only tracks strings and nesting to
@@ -18,11 +20,14 @@ type scanner struct {
 	pos, end int // buf[pos:end] is read but not consumed
 	off      int64
 	err      error // the reader's error, once it has returned one
+	max      int   // the largest value it holds: a longer one is a *transport.TooLargeError
 }
 
 const scanChunk = 64 << 10
 
-func newScanner(r io.Reader) *scanner { return &scanner{r: r, buf: make([]byte, scanChunk)} }
+func newScanner(r io.Reader) *scanner {
+	return &scanner{r: r, buf: make([]byte, scanChunk), max: transport.MaxObjectBytes}
+}
 
 // fill reads more input, keeping buf[pos:end], which it may move to the front of buf by moved bytes. It
 // returns false at the end of input.
@@ -37,7 +42,12 @@ func (s *scanner) fill() (moved int, ok bool) {
 		s.pos, s.end = 0, n
 	}
 	if s.end == len(s.buf) {
-		s.buf = append(s.buf, make([]byte, len(s.buf))...)
+		if s.end >= s.max {
+			// One value fills the buffer at its largest.
+			s.err = &transport.TooLargeError{What: "one item", Limit: int64(s.max)}
+			return moved, false
+		}
+		s.buf = append(s.buf, make([]byte, min(len(s.buf), s.max-len(s.buf)))...)
 	}
 	n, err := s.r.Read(s.buf[s.end:])
 	s.end += n

@@ -200,6 +200,41 @@ func rewind(req *http.Request) (*http.Request, error) {
 // MaxObjectBytes bounds an object read whole: far above etcd's 1.5 MiB limit on one object.
 const MaxObjectBytes = 64 << 20
 
+// TooLargeError is a body, or one item of it, over the size a reader allows: what a hostile or broken
+// server that never ends its answer gets, instead of all the memory there is.
+type TooLargeError struct {
+	What  string // "the server's /version", "an item of the list"
+	Limit int64  // bytes
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is larger than %s", e.What, byteSize(e.Limit))
+}
+
+// byteSize is n in MiB or KiB when it is a whole number of them.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// ReadAllLimited reads r to its end, but no more than limit bytes: past that it is a *TooLargeError
+// naming what, never a silently cut body. A read error is "reading WHAT: ERR".
+func ReadAllLimited(r io.Reader, limit int64, what string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", what, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, &TooLargeError{What: what, Limit: limit}
+	}
+	return b, nil
+}
+
 // drainLimit is how much of an unwanted body DrainAndClose reads. Past that, closing costs less than
 // reading: HTTP/2 resets just the stream, HTTP/1.1 gives up one connection.
 const drainLimit = 4 << 10

@@ -7,6 +7,7 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -183,38 +184,42 @@ func pluginClusterInfo(r *config.Resolved) (*pluginCluster, error) {
 	return c, nil
 }
 
-// get returns the cached credentials, running the plugin when there are none or they expired.
-func (a *credentialPlugin) get() (*pluginCreds, error) {
+// get returns the cached credentials, running the plugin when there are none or they expired. The plugin
+// runs under ctx, the request's: cancelled (Ctrl-C) or past its deadline (--request-timeout), the plugin
+// is killed and the error names it.
+func (a *credentialPlugin) get(ctx context.Context) (*pluginCreds, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.creds != nil && (a.exp.IsZero() || !a.now().After(a.exp)) {
 		return a.creds, nil
 	}
-	if err := a.runLocked(); err != nil {
+	if err := a.runLocked(ctx); err != nil {
 		return nil, err
 	}
 	return a.creds, nil
 }
 
 // refresh re-runs the plugin after a 401, unless another request already replaced the creds that failed.
-func (a *credentialPlugin) refresh(failed *pluginCreds) error {
+func (a *credentialPlugin) refresh(ctx context.Context, failed *pluginCreds) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.creds != failed {
 		return nil
 	}
-	return a.runLocked()
+	return a.runLocked(ctx)
 }
 
 // handshakeCert is tls.Config.GetClientCertificate's source. It runs the plugin only when nothing is cached:
 // pluginAuth refreshes expired credentials before each request dials, and a second run here would both
 // double the plugin runs for credentials that arrive already expired (clock skew) and rotate the
-// certificate under the very connection being handshaken.
+// certificate under the very connection being handshaken. pluginAuth has run the plugin under the
+// request's context before the dial, so this run, without one, happens only for a request that went
+// around pluginAuth.
 func (a *credentialPlugin) handshakeCert() (*tls.Certificate, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.creds == nil {
-		if err := a.runLocked(); err != nil {
+		if err := a.runLocked(context.Background()); err != nil {
 			return nil, err
 		}
 	}
@@ -244,7 +249,7 @@ func (a *credentialPlugin) interactive() (bool, error) {
 
 // runLocked runs the plugin and stores what it returned. Its stdout is credentials: it never reaches an
 // error message or a log.
-func (a *credentialPlugin) runLocked() error {
+func (a *credentialPlugin) runLocked(ctx context.Context) error {
 	interactive, err := a.interactive()
 	if err != nil {
 		return fmt.Errorf("exec plugin cannot support interactive mode: %w", err)
@@ -259,7 +264,7 @@ func (a *credentialPlugin) runLocked() error {
 	}
 
 	var stdout bytes.Buffer
-	cmd := exec.Command(a.command, a.args...)
+	cmd := exec.CommandContext(ctx, a.command, a.args...)
 	cmd.Env = slices.Concat(a.baseEnv, a.env, []string{pluginInfoEnv + "=" + string(info)})
 	cmd.Stdout = &stdout
 	cmd.Stderr = a.stderr
@@ -273,7 +278,11 @@ func (a *credentialPlugin) runLocked() error {
 	}
 	// A plugin's background child may keep stdout open; do not wait for it forever.
 	cmd.WaitDelay = a.waitDelay
-	if err := cmd.Run(); err != nil && !errors.Is(err, exec.ErrWaitDelay) {
+	if err := cmd.Run(); err != nil && !errors.Is(err, exec.ErrWaitDelay) || ctx.Err() != nil {
+		if ctx.Err() != nil {
+			// Killed: the request was cancelled or timed out while the plugin ran.
+			return fmt.Errorf("exec: executable %s did not return credentials in time: %w", a.command, context.Cause(ctx))
+		}
 		return a.runError(err)
 	}
 
@@ -403,7 +412,7 @@ func (e *pluginAuth) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Header.Get("Authorization") != "" {
 		return e.next.RoundTrip(req)
 	}
-	creds, err := e.a.get()
+	creds, err := e.a.get(req.Context())
 	if err != nil {
 		return nil, fmt.Errorf("getting credentials: %w", err)
 	}
@@ -413,10 +422,10 @@ func (e *pluginAuth) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// The server no longer accepts what the plugin gave us (revoked or rotated early): run it again, and
 	// if that produced something new and the request can be replayed, send it once more.
-	if err := e.a.refresh(creds); err != nil || !replayable(req) {
+	if err := e.a.refresh(req.Context(), creds); err != nil || !replayable(req) {
 		return resp, nil
 	}
-	fresh, err := e.a.get()
+	fresh, err := e.a.get(req.Context())
 	if err != nil || fresh == creds {
 		return resp, nil
 	}

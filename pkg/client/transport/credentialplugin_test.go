@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -132,16 +133,16 @@ func TestCredentialPluginExpiryClock(t *testing.T) {
 	}
 	now := time.Now()
 	a.now = func() time.Time { return now }
-	first, err := a.get()
+	first, err := a.get(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(9 * time.Minute)
-	if c, _ := a.get(); c != first {
+	if c, _ := a.get(t.Context()); c != first {
 		t.Error("credentials refreshed before they expired")
 	}
 	now = now.Add(2 * time.Minute)
-	c, err := a.get()
+	c, err := a.get(t.Context())
 	if err != nil || c == first || c.token != "tok-2" {
 		t.Errorf("after expiry got %+v, %v; want a fresh tok-2", c, err)
 	}
@@ -457,7 +458,7 @@ func TestCredentialPluginStdinThatNeverEnds(t *testing.T) {
 	a.waitDelay = 50 * time.Millisecond
 	done := make(chan error, 1)
 	go func() {
-		_, err := a.get()
+		_, err := a.get(t.Context())
 		done <- err
 	}()
 	select {
@@ -495,6 +496,55 @@ func TestCredentialPluginEnviron(t *testing.T) {
 			}
 			if !slices.Equal(environ, tc.environ) {
 				t.Errorf("Options.Environ was modified: %q", environ)
+			}
+		})
+	}
+}
+
+// A plugin that hangs is killed when the request's context ends (Ctrl-C cancels it, --request-timeout is
+// its deadline), and the error names it.
+func TestCredentialPluginHangs(t *testing.T) {
+	ec, _ := pluginConfig(t, "client.authentication.k8s.io/v1", "Never", map[string]string{"PLUGIN_HANG": "1", "PLUGIN_TOKEN": "tok"})
+	for _, tc := range []struct {
+		name string
+		ctx  func() (context.Context, context.CancelFunc)
+		want string
+	}{
+		{"deadline", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(t.Context(), 300*time.Millisecond)
+		},
+			"context deadline exceeded"},
+		{"cancelled", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(t.Context())
+			time.AfterFunc(300*time.Millisecond, cancel)
+			return ctx, cancel
+		}, "context canceled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := newCredentialPlugin(&config.Resolved{Exec: ec}, Options{}, &secretSet{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.waitDelay = 100 * time.Millisecond
+			ctx, cancel := tc.ctx()
+			defer cancel()
+			start := time.Now()
+			done := make(chan error, 1)
+			go func() {
+				_, err := a.get(ctx)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				want := "exec: executable " + ec.Command + " did not return credentials in time: " + tc.want
+				if err == nil || err.Error() != want {
+					t.Errorf("error %v, want %q", err, want)
+				}
+				if d := time.Since(start); d > 3*time.Second {
+					t.Errorf("took %v", d)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the plugin outlived its request")
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // debugLogger prints requests and responses for -v the way kubectl does (klog lines from client-go's
@@ -165,7 +166,9 @@ func (d *debugLogger) formatBody(b []byte, total int) string {
 	shown := len(b)
 	masked := d.secrets.scrub(d.jsonField.ReplaceAllString(string(b), `$1"<masked>"`))
 	var s string
-	if strings.IndexFunc(masked, func(r rune) bool { return r < 0x0a }) >= 0 {
+	// client-go dumps a body holding a control below newline; so does kubex for any control but tab and
+	// newline, DEL, a C1 control or bytes that are not UTF-8, so that a body cannot drive the terminal.
+	if strings.IndexFunc(masked, isControl) >= 0 || !utf8.ValidString(masked) {
 		s = hex.Dump([]byte(masked))
 	} else {
 		s = masked
@@ -174,6 +177,33 @@ func (d *debugLogger) formatBody(b []byte, total int) string {
 		s += fmt.Sprintf(" [truncated %d chars]", total-shown)
 	}
 	return s
+}
+
+// isControl is a character a terminal may act on: C0 but tab and newline, DEL, C1.
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' || r >= 0x7f && r <= 0x9f
+}
+
+// neutralise makes the controls left in a log line (a header or URL from the server) visible as \u escapes
+// and bytes that are not UTF-8 as \x escapes; tab and newline stay.
+func neutralise(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case isControl(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // headers renders h sorted, one "Key: value" per line, with credentials masked.
@@ -253,7 +283,7 @@ func (d *debugLogger) log(msg string, kv ...any) {
 		}
 	}
 	b.WriteByte('\n')
-	line := d.secrets.scrub(b.String())
+	line := neutralise(d.secrets.scrub(b.String()))
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	_, _ = io.WriteString(d.out, line)

@@ -47,6 +47,7 @@ func TestMain(m *testing.M) {
 //	PLUGIN_EXIT        exit with this code before answering
 //	PLUGIN_API_VERSION answer with this apiVersion instead of the one asked for
 //	PLUGIN_STDIN       "1": when interactive, the token is the first line of stdin
+//	PLUGIN_HANG        "1": never answer
 func testPlugin() int {
 	info := os.Getenv("KUBERNETES_EXEC_INFO")
 	n := 1
@@ -65,6 +66,9 @@ func testPlugin() int {
 	}
 	if s := os.Getenv("PLUGIN_STDERR"); s != "" {
 		fmt.Fprintln(os.Stderr, s)
+	}
+	if os.Getenv("PLUGIN_HANG") == "1" {
+		time.Sleep(time.Hour)
 	}
 	if s := os.Getenv("PLUGIN_EXIT"); s != "" {
 		code, _ := strconv.Atoi(s)
