@@ -35,8 +35,8 @@ FUZZMINIMIZETIME ?= 100x
 FUZZ_TARGETS := \
 	./internal/cmd/cp:FuzzExtract \
 	./pkg/config:FuzzLoad \
-	./pkg/yamldoc:FuzzSplit \
-	./pkg/manifest:FuzzParse \
+	./internal/yamldoc:FuzzSplit \
+	./internal/manifest:FuzzParse \
 	./pkg/client/watch:FuzzDecoder \
 	./pkg/client/resource:FuzzDecodeList \
 	./pkg/client/resource:FuzzDecodeProtobufList \

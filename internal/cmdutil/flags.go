@@ -14,9 +14,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/internal/manifest"
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/config"
-	"github.com/kubex-cli/kubex/pkg/manifest"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
 

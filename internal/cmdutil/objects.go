@@ -7,9 +7,9 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/kubex-cli/kubex/internal/manifest"
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/manifest"
 )
 
 // Info is one object a command that changes objects in place (label, annotate, scale, set) acts on: its

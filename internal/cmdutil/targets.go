@@ -7,9 +7,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/kubex-cli/kubex/internal/manifest"
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
-	"github.com/kubex-cli/kubex/pkg/manifest"
 )
 
 // Selection is what a resource command's arguments and flags pick: TYPE[,TYPE] [NAME...], TYPE/NAME...,

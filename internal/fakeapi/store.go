@@ -16,7 +16,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubex-cli/kubex/pkg/selector"
+	"github.com/kubex-cli/kubex/internal/selector"
 )
 
 // object is a decoded object; numbers stay json.Number so that they come back as they were sent.

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/kubex-cli/kubex/pkg/yamldoc"
+	"github.com/kubex-cli/kubex/internal/yamldoc"
 )
 
 // DefaultInClusterDir is where Kubernetes mounts a pod's service-account token, CA and namespace.

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kubex-cli/kubex/pkg/yamldoc"
+	"github.com/kubex-cli/kubex/internal/yamldoc"
 )
 
 // parseDocument decodes one chunk. YAML errors name the file's line, not the document's. nil, nil means an

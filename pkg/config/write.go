@@ -13,7 +13,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubex-cli/kubex/pkg/yamldoc"
+	"github.com/kubex-cli/kubex/internal/yamldoc"
 )
 
 // kindPreferences marks a change of the preferences block; it has no name and no Origin.

@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
+	"github.com/kubex-cli/kubex/internal/manifest"
+	"github.com/kubex-cli/kubex/internal/selector"
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/wait"
-	"github.com/kubex-cli/kubex/pkg/manifest"
 	"github.com/kubex-cli/kubex/pkg/printers"
-	"github.com/kubex-cli/kubex/pkg/selector"
 )
 
 // item is one object to apply and, once applied, its outcome.

@@ -17,12 +17,12 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/internal/manifest"
+	"github.com/kubex-cli/kubex/internal/selector"
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/discovery"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
-	"github.com/kubex-cli/kubex/pkg/manifest"
 	"github.com/kubex-cli/kubex/pkg/printers"
-	"github.com/kubex-cli/kubex/pkg/selector"
 )
 
 // Options holds the flags of `kubex create -f`.

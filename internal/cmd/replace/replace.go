@@ -13,11 +13,11 @@ import (
 
 	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/iostreams"
+	"github.com/kubex-cli/kubex/internal/manifest"
 	"github.com/kubex-cli/kubex/pkg/client"
 	"github.com/kubex-cli/kubex/pkg/client/transport"
 	"github.com/kubex-cli/kubex/pkg/client/wait"
 	"github.com/kubex-cli/kubex/pkg/config"
-	"github.com/kubex-cli/kubex/pkg/manifest"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
 

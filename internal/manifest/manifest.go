@@ -16,7 +16,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kubex-cli/kubex/pkg/yamldoc"
+	"github.com/kubex-cli/kubex/internal/yamldoc"
 )
 
 // Object is one object read from a manifest.
