@@ -294,9 +294,9 @@ func (p *PrintFlags) AddFlags(fs *pflag.FlagSet) {
 func (p *PrintFlags) Complete() error {
 	f, err := ParseFormat(p.Output, p.Template)
 	if err == nil && f.Name != "" && !slices.Contains(p.formats(), f.Name) && !slices.Contains(p.formats(), strings.TrimSuffix(f.Name, "-file")) {
-		err = errUnknownFormat
+		err = ErrUnknownFormat
 	}
-	if errors.Is(err, errUnknownFormat) {
+	if errors.Is(err, ErrUnknownFormat) {
 		allowed := slices.Clone(p.formats())
 		slices.Sort(allowed)
 		return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: %s", p.Output, strings.Join(allowed, ","))
@@ -343,12 +343,13 @@ func (p *PrintFlags) ToPrinter(w io.Writer, opts printers.ObjectOptions) (printe
 	return nil, fmt.Errorf("unable to match a printer suitable for the output format %q", p.Output)
 }
 
-var errUnknownFormat = errors.New("unknown output format")
+// ErrUnknownFormat is ParseFormat's error for a format it does not know; each command words it with its list.
+var ErrUnknownFormat = errors.New("unknown output format")
 
 // ParseFormat reads -o and --template as kubectl does: "-o jsonpath=T" or "-o jsonpath --template T"; a
 // --template alone means a go-template; "template" and "templatefile" are go-template's other names.
 // Files named by *-file formats are read here (except custom-columns-file, whose name says that its
-// header is printed even with --no-headers). An unknown format is errUnknownFormat.
+// header is printed even with --no-headers). An unknown format is ErrUnknownFormat.
 func ParseFormat(output, template string) (Format, error) {
 	if output == "" && template != "" {
 		output = "go-template"
@@ -360,7 +361,7 @@ func ParseFormat(output, template string) (Format, error) {
 	switch name {
 	case "", "wide", "json", "yaml", "name":
 		if hasArg {
-			return Format{}, errUnknownFormat
+			return Format{}, ErrUnknownFormat
 		}
 		return Format{Name: name}, nil
 	case "template":
@@ -369,7 +370,7 @@ func ParseFormat(output, template string) (Format, error) {
 		name = "go-template-file"
 	case "jsonpath", "jsonpath-as-json", "jsonpath-file", "go-template", "go-template-file", "custom-columns", "custom-columns-file":
 	default:
-		return Format{}, errUnknownFormat
+		return Format{}, ErrUnknownFormat
 	}
 	switch {
 	case arg == "" && strings.HasPrefix(name, "custom-columns"):

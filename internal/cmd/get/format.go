@@ -1,10 +1,12 @@
 package get
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
@@ -21,48 +23,14 @@ func (f format) human() bool { return f.name == "" || f.name == "wide" }
 var formats = []string{"custom-columns", "custom-columns-file", "go-template", "go-template-file", "json", "jsonpath",
 	"jsonpath-as-json", "jsonpath-file", "name", "template", "templatefile", "wide", "yaml"}
 
-// parseFormat reads -o and --template as kubectl does: "-o jsonpath=T" or "-o jsonpath --template T"; a
-// --template alone means a go-template. Files named by *-file formats are read here.
+// parseFormat reads -o and --template as every command does (cmdutil.ParseFormat); get words an unknown
+// format with its own, longer list.
 func parseFormat(output, template string) (format, error) {
-	if output == "" && template != "" {
-		output = "go-template"
-	}
-	name, arg, hasArg := strings.Cut(output, "=")
-	if !hasArg {
-		arg = template
-	}
-	switch name {
-	case "", "wide", "json", "yaml", "name":
-		if hasArg {
-			return format{}, unknownFormat(output)
-		}
-		return format{name: name}, nil
-	case "template":
-		name = "go-template"
-	case "templatefile":
-		name = "go-template-file"
-	case "jsonpath", "jsonpath-as-json", "jsonpath-file", "go-template", "go-template-file", "custom-columns", "custom-columns-file":
-	default:
+	f, err := cmdutil.ParseFormat(output, template)
+	if errors.Is(err, cmdutil.ErrUnknownFormat) {
 		return format{}, unknownFormat(output)
 	}
-	switch {
-	case arg == "" && strings.HasPrefix(name, "custom-columns"):
-		return format{}, fmt.Errorf("custom-columns format specified but no custom columns given")
-	case arg == "":
-		return format{}, fmt.Errorf("template format specified but no template given")
-	}
-	if base, isFile := strings.CutSuffix(name, "-file"); isFile {
-		text, err := readFile("output "+name, arg)
-		if err != nil {
-			return format{}, err
-		}
-		// custom-columns-file keeps its name: kubectl prints a file's header even with --no-headers.
-		if name != "custom-columns-file" {
-			name = base
-		}
-		arg = text
-	}
-	return format{name: name, arg: arg}, nil
+	return format{name: f.Name, arg: f.Arg}, err
 }
 
 func unknownFormat(output string) error {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -273,13 +272,4 @@ func (o *Options) runRaw(ctx context.Context) error {
 	defer resp.Body.Close()
 	_, err = io.Copy(o.streams.Out, resp.Body)
 	return err
-}
-
-// readFile is a -o *-file= argument's contents.
-func readFile(flag, path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("error reading --%s %s: %w", flag, path, err)
-	}
-	return string(b), nil
 }

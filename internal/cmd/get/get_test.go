@@ -31,7 +31,7 @@ func TestParseFormat(t *testing.T) {
 		{output: "jsonpath", wantErr: "template format specified but no template given"},
 		{output: "json=x", wantErr: `unable to match a printer suitable for the output format "json=x", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`},
 		{output: "yamll", wantErr: `unable to match a printer suitable for the output format "yamll"`},
-		{output: "go-template-file=/nope", wantErr: "error reading --output go-template-file /nope"},
+		{output: "go-template-file=/nope", wantErr: "error reading --template /nope"},
 	}
 	for _, tt := range tests {
 		got, err := parseFormat(tt.output, tt.template)
