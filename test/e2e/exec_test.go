@@ -37,7 +37,7 @@ func newPod(t *testing.T, ns, name string, containers ...string) {
 	if err := cluster().Apply(t.Context(), b.String()); err != nil {
 		t.Fatal(err)
 	}
-	kubectlOK(t, nil, "wait", "-n", ns, "--for=condition=Ready", "pod/"+name, "--timeout=60s")
+	kubectlOK(t, nil, "wait", "-n", ns, "--for=condition=Ready", "pod/"+name, "--timeout=180s")
 }
 
 // newDeployment creates a Deployment whose pods carry app=name and waits until it is available.
@@ -57,7 +57,7 @@ spec:
 	if err := cluster().Apply(t.Context(), manifest); err != nil {
 		t.Fatal(err)
 	}
-	kubectlOK(t, nil, "wait", "-n", ns, "--for=condition=Available", "deploy/"+name, "--timeout=60s")
+	kubectlOK(t, nil, "wait", "-n", ns, "--for=condition=Available", "deploy/"+name, "--timeout=180s")
 }
 
 func TestExec(t *testing.T) {
