@@ -34,8 +34,9 @@ var platforms = [][2]string{
 	{"windows", "amd64"}, {"windows", "arm64"},
 }
 
-// maxBinary is the size goal of a release binary (issue 9: ≤ 12 MB for linux/amd64; held to 12 MiB).
-const maxBinary = 12 << 20
+// maxBinary is the size limit of a release binary (issue 12: under 15 MB with the library's verbs and the new
+// commands; was 12 MiB in issue 9). A test in cmd/kubex keeps k8s.io/api and apimachinery out, the usual cause of growth.
+const maxBinary = 14 << 20
 
 // metadata is the part of dist/metadata.json this check reads.
 type metadata struct {
