@@ -3,22 +3,13 @@ package deletecmd
 import (
 	"testing"
 
-	"github.com/kubex-cli/kubex/internal/cmdutil"
 	"github.com/kubex-cli/kubex/internal/fakeapi"
-	"github.com/kubex-cli/kubex/internal/iostreams"
 )
 
 // runFake runs the command with args against srv as a user would see it.
 func runFake(t *testing.T, srv *fakeapi.Server, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	streams, _, out, errOut := iostreams.Test()
-	f := cmdutil.New(streams, srv.Env())
-	cmd := NewCmdDelete(f, streams)
-	cmdutil.AddOverrideFlags(cmd.PersistentFlags(), f.Overrides)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetArgs(args)
-	code = cmdutil.PrintError(errOut, cmd.ExecuteContext(t.Context()))
-	return out.String(), errOut.String(), code
+	return srv.Run(t, NewCmdDelete, args...)
 }
 
 func TestDeleteFakeAPI(t *testing.T) {
