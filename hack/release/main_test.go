@@ -170,9 +170,15 @@ func TestCheck(t *testing.T) {
 			wantErr: []string{"checksums.txt does not list kubex_" + testVersion + "_linux_arm64.tar.gz"},
 		},
 		{
-			name:    "wrong checksum",
-			sums:    func(s string) string { return "0" + s[1:] },
-			wantErr: []string{"checksums.txt has 0"},
+			name: "wrong checksum",
+			// Flip the first digit rather than set it: a digest may already start with the digit we pick.
+			sums: func(s string) string {
+				if s[0] == '0' {
+					return "1" + s[1:]
+				}
+				return "0" + s[1:]
+			},
+			wantErr: []string{"checksums.txt has ", "the file's sha256 is"},
 		},
 		{
 			name: "unstamped binary",
