@@ -222,9 +222,8 @@ func (d *DryRunFlags) Strategy(warn func(string)) (DryRunStrategy, error) {
 	}
 }
 
-// FieldManagerFlags is --field-manager, with the command's default (kubex's defaults: "kubex" for
-// apply and diff, "kubex-patch" for patch, where kubectl has "kubectl-client-side-apply" and
-// "kubectl-patch").
+// FieldManagerFlags is --field-manager, with the command's default: kubectl's manager names
+// ("kubectl-patch", "kubectl-label", ...), so that kubex and kubectl share ownership of the fields they set.
 type FieldManagerFlags struct {
 	FieldManager string
 }

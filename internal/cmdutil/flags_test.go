@@ -173,10 +173,10 @@ func TestDryRunFlags(t *testing.T) {
 }
 
 func TestFieldManagerFlags(t *testing.T) {
-	m := FieldManagerFlags{FieldManager: "kubex-patch"}
+	m := FieldManagerFlags{FieldManager: "kubectl-patch"}
 	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
 	m.AddFlags(fs)
-	if fl := fs.Lookup("field-manager"); fl.DefValue != "kubex-patch" {
+	if fl := fs.Lookup("field-manager"); fl.DefValue != "kubectl-patch" {
 		t.Errorf("default = %q", fl.DefValue)
 	}
 	if err := fs.Parse([]string{"--field-manager=ci"}); err != nil || m.FieldManager != "ci" {

@@ -16,9 +16,9 @@ import (
 	"github.com/kubex-cli/kubex/pkg/printers"
 )
 
-// fieldManager is the default --field-manager of every create: kubex's name for what kubectl calls
-// "kubectl-create".
-const fieldManager = "kubex-create"
+// fieldManager is the default --field-manager of every create. kubex uses kubectl's manager names, so
+// that objects changed by either tool keep one owner per field and switching tools causes no conflicts.
+const fieldManager = "kubectl-create"
 
 // validateUsage is kubectl's --validate help text.
 const validateUsage = `Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. "warn" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as "ignore" otherwise. "false" or "ignore" will not perform any schema validation, silently dropping any unknown or duplicate fields.`

@@ -69,7 +69,7 @@ type Options struct {
 
 // NewCmdLabel builds `kubex label`.
 func NewCmdLabel(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
-	o := newOptions(f, streams, labels, "kubex-label")
+	o := newOptions(f, streams, labels, "kubectl-label")
 	cmd := &cobra.Command{
 		Use:                   "label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version]",
 		DisableFlagsInUseLine: true,
@@ -110,7 +110,7 @@ func NewCmdLabel(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Comman
 
 // NewCmdAnnotate builds `kubex annotate`.
 func NewCmdAnnotate(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
-	o := newOptions(f, streams, annotations, "kubex-annotate")
+	o := newOptions(f, streams, annotations, "kubectl-annotate")
 	cmd := &cobra.Command{
 		Use:                   "annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version]",
 		DisableFlagsInUseLine: true,

@@ -44,7 +44,7 @@ type Options struct {
 
 // NewCmdPatch builds `kubex patch`.
 func NewCmdPatch(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
-	o := &Options{Type: "strategic", FieldManager: cmdutil.FieldManagerFlags{FieldManager: "kubex-patch"},
+	o := &Options{Type: "strategic", FieldManager: cmdutil.FieldManagerFlags{FieldManager: "kubectl-patch"},
 		DryRun:  cmdutil.DryRunFlags{Usage: `Must be "none" or "server".`},
 		Files:   cmdutil.FilenameFlags{Usage: "Filename, directory, or URL to files identifying the resource to update"},
 		streams: streams, client: f.Client, resolved: f.Resolved, warn: f.Warn}

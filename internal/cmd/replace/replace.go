@@ -49,7 +49,7 @@ type Options struct {
 // NewCmdReplace builds `kubex replace`.
 func NewCmdReplace(f *cmdutil.Factory, streams *iostreams.IOStreams) *cobra.Command {
 	o := &Options{Cascade: "background", GracePeriod: -1, Validate: "strict",
-		FieldManager: cmdutil.FieldManagerFlags{FieldManager: "kubex-replace"},
+		FieldManager: cmdutil.FieldManagerFlags{FieldManager: "kubectl-replace"},
 		Files:        cmdutil.FilenameFlags{Usage: "The files that contain the configurations to replace."},
 		streams:      streams, client: f.Client, resolved: f.Resolved, warn: f.Warn}
 	cmd := &cobra.Command{

@@ -120,7 +120,7 @@ type patcherOptions struct {
 
 func newCmdPatcher(f *cmdutil.Factory, streams *iostreams.IOStreams, spec patchSpec) *cobra.Command {
 	o := &patcherOptions{targets: targets{f: f, streams: streams}, spec: spec,
-		FieldManager: cmdutil.FieldManagerFlags{FieldManager: "kubex-rollout"}}
+		FieldManager: cmdutil.FieldManagerFlags{FieldManager: "kubectl-rollout"}}
 	cmd := &cobra.Command{
 		Use:                   spec.use,
 		DisableFlagsInUseLine: true,
